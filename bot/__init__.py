@@ -1,0 +1,1 @@
+"""The gateway: web chat (and later Telegram) in front of Rasa, recording every message."""

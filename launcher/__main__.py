@@ -1,0 +1,43 @@
+"""`python -m launcher run|train|prepare`: the commands behind `make run` and `make train`.
+
+run      prepare, start Rasa, the action server and the gateway, stop them on Ctrl-C
+train    train the Rasa model if its data changed, print its path
+prepare  preflight checks, migrations, demo shop and model, without starting anything
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from crm_bridge.settings import StoreSettings
+from launcher import supervisor
+from launcher.errors import StartupError
+from launcher.settings import LauncherSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m launcher",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=["run", "train", "prepare"])
+    args = parser.parse_args(argv)
+    settings, store = LauncherSettings(), StoreSettings()
+    if args.command == "run":
+        return supervisor.run(settings, store)
+    try:
+        if args.command == "train":
+            print(supervisor.trained_model(settings, store))
+        else:
+            supervisor.prepare(settings, store)
+            print("ready to run")
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
