@@ -115,6 +115,9 @@ def _record_inbound(session: Session, inbound: InboundMessage) -> _Recorded:
             channel=inbound.channel,
             session_key=inbound.session_key,
         )
+    elif conversation.status is ConversationStatus.closed:
+        # The customer wrote again: the bot picks the conversation up.
+        conversations.set_status(session, conversation, ConversationStatus.bot)
     message = messages.record_incoming(
         session,
         conversation_id=conversation.id,

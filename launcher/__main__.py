@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pydantic import ValidationError
+
 from crm_bridge.settings import StoreSettings
 from launcher import supervisor
 from launcher.errors import StartupError
@@ -24,7 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("command", choices=["run", "train", "prepare"])
     args = parser.parse_args(argv)
-    settings, store = LauncherSettings(), StoreSettings()
+    try:
+        settings, store = LauncherSettings(), StoreSettings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        print(f"error: invalid setting: {problems}", file=sys.stderr)
+        return 2
     if args.command == "run":
         return supervisor.run(settings, store)
     try:

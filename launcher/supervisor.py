@@ -169,6 +169,8 @@ def run(settings: LauncherSettings, store: StoreSettings) -> int:
     try:
         for process in processes:
             process.start()
+            print(f"Started {process.name} (pid {process.pid}), log: {process.spec.log_path}")
+        print("Waiting for every process to answer its health check...", flush=True)
         for process in processes:
             process.wait_healthy(
                 settings.startup_timeout_seconds, keep_waiting=lambda: not stop.requested

@@ -29,27 +29,20 @@ def _at(name: str, *, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _fk(column: str, table: str, ondelete: str, *, nullable: bool = False) -> list:
-    """A foreign key column and its constraint, named by the metadata's naming convention."""
-    return [
-        sa.Column(column, sa.Integer(), nullable=nullable),
-        sa.ForeignKeyConstraint(
-            [column], [f"{table}.id"], name=op.f(f"fk_%s_{column}_{table}"), ondelete=ondelete
-        ),
-    ]
+def _fk(
+    table: str, column: str, target: str, ondelete: str, *, nullable: bool = False
+) -> sa.Column:
+    """An integer foreign key column, its constraint named as the models' convention does."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    fk = sa.ForeignKey(f"{target}.id", name=name, ondelete=ondelete)
+    return sa.Column(column, sa.Integer(), fk, nullable=nullable)
 
 
-def _table(name: str, *items: sa.Column | sa.Constraint | list) -> None:
-    flat: list = []
-    for item in items:
-        flat.extend(item if isinstance(item, list) else [item])
-    for element in flat:
-        if isinstance(element, sa.ForeignKeyConstraint):
-            element.name = op.f(element.name.replace("%s", name))
+def _table(name: str, *items: sa.Column | sa.Constraint) -> None:
     op.create_table(
         name,
         sa.Column("id", sa.Integer(), nullable=False),
-        *flat,
+        *items,
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
     )
 
@@ -92,7 +85,7 @@ def upgrade() -> None:
 
     _table(
         "channel_identities",
-        _fk("contact_id", "contacts", "CASCADE"),
+        _fk("channel_identities", "contact_id", "contacts", "CASCADE"),
         sa.Column("channel", ENUM, nullable=False),
         sa.Column("external_id", sa.String(128), nullable=False),
         sa.Column("username", sa.String(128), nullable=True),
@@ -107,7 +100,7 @@ def upgrade() -> None:
 
     _table(
         "conversations",
-        _fk("contact_id", "contacts", "CASCADE"),
+        _fk("conversations", "contact_id", "contacts", "CASCADE"),
         sa.Column("channel", ENUM, nullable=False),
         sa.Column("session_key", sa.String(128), nullable=False),
         sa.Column("status", ENUM, nullable=False),
@@ -121,7 +114,7 @@ def upgrade() -> None:
 
     _table(
         "messages",
-        _fk("conversation_id", "conversations", "CASCADE"),
+        _fk("messages", "conversation_id", "conversations", "CASCADE"),
         sa.Column("direction", ENUM, nullable=False),
         sa.Column("sender_type", ENUM, nullable=False),
         sa.Column("text", sa.Text(), nullable=True),
@@ -138,7 +131,7 @@ def upgrade() -> None:
 
     _table(
         "orders",
-        _fk("contact_id", "contacts", "CASCADE"),
+        _fk("orders", "contact_id", "contacts", "CASCADE"),
         _at("placed_at"),
         sa.Column("status", ENUM, nullable=False),
         sa.Column("total", MONEY, nullable=False),
@@ -151,8 +144,8 @@ def upgrade() -> None:
 
     _table(
         "order_items",
-        _fk("order_id", "orders", "CASCADE"),
-        _fk("product_id", "products", "RESTRICT"),
+        _fk("order_items", "order_id", "orders", "CASCADE"),
+        _fk("order_items", "product_id", "products", "RESTRICT"),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("unit_price", MONEY, nullable=False),
     )
@@ -161,8 +154,8 @@ def upgrade() -> None:
 
     _table(
         "leads",
-        _fk("contact_id", "contacts", "CASCADE"),
-        _fk("conversation_id", "conversations", "SET NULL", nullable=True),
+        _fk("leads", "contact_id", "contacts", "CASCADE"),
+        _fk("leads", "conversation_id", "conversations", "SET NULL", nullable=True),
         sa.Column("channel", ENUM, nullable=False),
         sa.Column("status", ENUM, nullable=False),
         sa.Column("data", JSON, nullable=False),
@@ -177,7 +170,7 @@ def upgrade() -> None:
 
     _table(
         "handovers",
-        _fk("conversation_id", "conversations", "CASCADE"),
+        _fk("handovers", "conversation_id", "conversations", "CASCADE"),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("status", ENUM, nullable=False),
         _at("requested_at"),

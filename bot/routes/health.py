@@ -1,0 +1,28 @@
+"""`GET /healthz`: the gateway is up and can reach the CRM store."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bot.deps import ServicesDep
+from bot.store import run_in_session
+from crm_bridge.errors import StoreUnavailable
+
+router = APIRouter()
+
+
+def _ping(session: Session) -> None:
+    session.execute(text("SELECT 1"))
+
+
+@router.get("/healthz")
+async def healthz(services: ServicesDep) -> JSONResponse:
+    """200 when the store answers, 503 otherwise; Rasa has its own health check."""
+    try:
+        await run_in_session(services.session_factory, _ping)
+    except StoreUnavailable:
+        return JSONResponse({"status": "unavailable", "database": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})

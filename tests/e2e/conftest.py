@@ -1,0 +1,27 @@
+"""Fixtures for end-to-end tests: one real stack per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.orm import Session
+
+from crm_bridge import db
+from tests.e2e.stack import Stack, start_stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("stack"))
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture
+def crm(stack: Stack) -> Iterator[Session]:
+    """A session on the stack's CRM store, to read what the gateway and actions wrote."""
+    engine = db.make_engine(stack.database_url)
+    with db.make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()

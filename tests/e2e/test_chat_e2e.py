@@ -1,0 +1,83 @@
+"""A customer chats with the real assistant; the CRM store holds the whole transcript."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_bridge import conversations, messages, products
+from crm_bridge.enums import ConversationStatus, MessageDirection, SenderType
+from crm_bridge.models import Handover, Message
+from tests.e2e.chat import Customer
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_conversation_is_answered_and_recorded_with_intents(
+    stack: Stack, crm: Session
+) -> None:
+    product = next(p for p in products.list_products(crm) if p.stock > 0)
+
+    async with Customer(stack.chat_url) as customer:
+        greeting = await customer.say("hi there")
+        shipping = await customer.say("how long does shipping take?")
+        price = await customer.say(f"how much is the {product.name}?")
+        human = await customer.say("I want to talk to a real person")
+        session_token = customer.session
+
+    assert greeting.replies, greeting.frames
+    assert "ship" in shipping.text.lower() or "deliver" in shipping.text.lower()
+    assert f"{product.price:.2f}" in price.text, price.text
+    assert human.replies, human.frames
+
+    crm.expire_all()
+    last = crm.scalars(
+        select(Message).where(Message.text == "I want to talk to a real person")
+    ).one()
+    conversation = conversations.get_conversation(crm, last.conversation_id)
+    assert conversation is not None and session_token
+    transcript = messages.list_messages(crm, conversation.id)
+    incoming = [m for m in transcript if m.direction == MessageDirection.INCOMING]
+    outgoing = [m for m in transcript if m.direction == MessageDirection.OUTGOING]
+
+    assert [m.text for m in incoming] == [
+        "hi there",
+        "how long does shipping take?",
+        f"how much is the {product.name}?",
+        "I want to talk to a real person",
+    ]
+    assert [m.intent for m in incoming] == ["greet", "faq/shipping", "ask_price", "request_human"]
+    assert all(m.confidence is not None and 0 < m.confidence <= 1 for m in incoming)
+    assert len(outgoing) >= 4
+    assert all(m.sender == SenderType.BOT for m in outgoing)
+    assert any(f"{product.price:.2f}" in (m.text or "") for m in outgoing)
+
+    handover = crm.scalars(
+        select(Handover).where(Handover.conversation_id == conversation.id)
+    ).one()
+    assert handover.status == "requested"
+    assert conversation.status == ConversationStatus.WAITING
+
+
+async def test_conversation_survives_a_reconnect_with_the_signed_session(stack: Stack) -> None:
+    async with Customer(stack.chat_url) as customer:
+        await customer.say("hello")
+        first_session = customer.session
+        await customer.close()
+        await customer.connect()
+
+        assert customer.session == first_session
+        texts = [m.get("text") for m in customer.history]
+        assert "hello" in texts
+        assert len(customer.history) >= 2
+
+
+async def test_reply_buttons_send_their_payload(stack: Stack) -> None:
+    async with Customer(stack.chat_url) as customer:
+        turn = await customer.say("asdkjh qwpoe zxmnb")
+        assert turn.buttons, f"expected fallback buttons, got {turn.frames}"
+        button = turn.buttons[0]
+        pressed = await customer.press(button["title"], button["payload"])
+        assert pressed.replies, pressed.frames
