@@ -2,7 +2,8 @@
 
 For each inbound message it
 1. finds or opens the contact and conversation of the channel identity and records the
-   message *before* anything else, so the transcript is complete even when Rasa fails;
+   message *before* anything else, so the transcript is complete even when Rasa fails
+   (a closed conversation is reopened in bot mode: the customer is writing again);
 2. stops there when a person has taken the conversation over (status `human`);
 3. asks Rasa, falling back to the polite "I'm having trouble" reply (sender `system`)
    when Rasa is down, slow, broken, or has nothing to say;

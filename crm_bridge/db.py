@@ -1,6 +1,6 @@
 """Engines, sessions and migrations for the CRM store; nothing is created at import time."""
 
-from collections.abc import Callable
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from crm_bridge.errors import StoreUnavailable
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 5
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 __all__ = [
     "StoreUnavailable",
@@ -46,13 +47,22 @@ def _is_sqlite_file(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    """Turn on WAL (readers never block the writer), foreign keys and a busy wait."""
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    """Turn on WAL (readers never block the writer), foreign keys and a busy wait.
+
+    The driver's own transaction handling is switched off (SQLAlchemy emits BEGIN instead,
+    see ``_sqlite_begin``), because pysqlite's breaks SAVEPOINTs and transactional DDL.
+    """
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -64,19 +74,24 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if backend == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT_S})
-    try:
-        engine = sa.create_engine(parsed, **kwargs)
-    except NoSuchModuleError:
+    if backend not in SUPPORTED_BACKENDS:
         raise StoreUnavailable(
             f"unsupported database type {parsed.drivername!r} in DATABASE_URL"
             " (use sqlite:/// or postgresql://)"
+        )
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreUnavailable(
+            f"cannot use database driver {parsed.drivername!r} in DATABASE_URL: {exc}"
         ) from None
     if backend == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def make_session_factory(engine: Engine) -> Callable[[], Session]:
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Return a session factory; objects stay readable after commit for rendering replies."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
@@ -90,7 +105,8 @@ def alembic_config(url: str | URL) -> Config:
 
 
 def upgrade_to_head(url: str | URL) -> None:
-    """Apply every pending migration (Alembic ``upgrade head``)."""
+    """Apply every pending migration (Alembic ``upgrade head``); StoreUnavailable if unreachable."""
+    check_connection(url)
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
@@ -116,7 +132,10 @@ def _reason(exc: BaseException) -> str:
     text = lines[0] if lines else type(original).__name__
     if "failed: " in text:
         text = text.rsplit("failed: ", 1)[1]
-    return text[:1].lower() + text[1:]
+    text = re.sub(r"^(FATAL|ERROR):\s*", "", text)
+    if text[:2].istitle():  # "Connection refused" -> "connection refused", "SSL ..." unchanged
+        text = text[:1].lower() + text[1:]
+    return text
 
 
 def check_connection(url: str | URL) -> None:

@@ -10,8 +10,8 @@ Failure behaviour: a frame that is not JSON (`invalid_json`), of an unknown type
 (`text_too_long`), or a message before `hello` (`not_ready`) gets exactly one error frame;
 nothing is recorded for it and the socket stays open. A tampered token gets `bad_session`
 and a fresh session. When the CRM store is down the customer gets `unavailable` and the
-socket stays open. Rasa failures never reach this module: the router turns them into a
-polite reply.
+socket stays open (an unexpected error is logged and answered the same way). Rasa
+failures never reach this module: the router turns them into a polite reply.
 """
 
 from __future__ import annotations
@@ -188,6 +188,10 @@ class _WebChat:
         try:
             replies = await self._services.router.handle(inbound, on_pending=self._typing)
         except StoreUnavailable:
+            await self._error("unavailable", "the chat is unavailable right now, please retry")
+            return
+        except Exception:  # a bug must not cost the customer the open chat
+            logger.exception("Handling a web chat message of %s failed", session_key)
             await self._error("unavailable", "the chat is unavailable right now, please retry")
             return
         for reply in replies:

@@ -43,8 +43,6 @@ def format_price(amount: Decimal, currency: str) -> str:
 def _catalogue(session: Session) -> dict[str, list[ProductCard]]:
     grouped: dict[str, list[ProductCard]] = {}
     for product in products.list_products(session):
-        if not product.active:
-            continue
         grouped.setdefault(product.category, []).append(
             ProductCard(
                 sku=product.sku,
