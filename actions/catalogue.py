@@ -124,16 +124,22 @@ def category_reply(store: Store, text: str) -> Reply:
     """A few products of the category asked about, of the product kind named, or a menu."""
     catalogue = store.catalogue()
     category = product_matching.match_category(text, catalogue.categories)
+    # "garden gloves" asks for gloves, "show me garden" for the whole category.
+    rest = product_matching.without_words(text, category or "")
+    candidates = [e.name for e in catalogue.entries if category in (None, e.category)]
+    named = product_matching.find_products_by_word(rest, candidates, CATEGORY_SHOWN)
     with store.transaction() as session:
-        if category is not None:
+        if named:
+            shown = [p for p in (_by_name(session, catalogue, n) for n in named) if p is not None]
+            heading = "Here is what I found:"
+        elif category is not None:
             shown = products.list_products(
                 session, category=category, in_stock=True, limit=CATEGORY_SHOWN
             ) or products.list_products(session, category=category, limit=CATEGORY_SHOWN)
             heading = f"Here are some of our {category} products:"
         else:
-            names = product_matching.find_products_by_word(text, catalogue.names, CATEGORY_SHOWN)
-            shown = [p for p in (_by_name(session, catalogue, n) for n in names) if p is not None]
-            heading = "Here is what I found:"
+            shown = []
+            heading = ""
         if not shown:
             return Reply(
                 "We sell " + _join(catalogue.categories) + ". Which would you like to see?",

@@ -180,6 +180,12 @@ def find_products_by_word(text: str, names: Iterable[str], limit: int = 5) -> li
     return [name for _, name in hits[:limit]]
 
 
+def without_words(text: str, phrase: str) -> str:
+    """`text` without the words of `phrase` (singular or plural), e.g. a category name."""
+    dropped = {singular(w) for w in words(phrase)}
+    return " ".join(w for w in words(text) if singular(w) not in dropped)
+
+
 def has_product_words(text: str) -> bool:
     """Whether the message names anything at all ("how much is it" does not)."""
     return bool(content_words(text))

@@ -59,7 +59,8 @@ class Store:
         catalogue_ttl: float = CATALOGUE_TTL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._session_factory = make_session_factory(make_engine(url))
+        self._engine = make_engine(url)
+        self._session_factory = make_session_factory(self._engine)
         self._ttl = catalogue_ttl
         self._clock = clock
         self._lock = threading.Lock()
@@ -78,6 +79,10 @@ class Store:
             raise
         finally:
             session.close()
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, shutdown)."""
+        self._engine.dispose()
 
     def catalogue(self) -> Catalogue:
         """The catalogue, re-read from the store once the TTL has passed."""

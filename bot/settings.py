@@ -26,15 +26,17 @@ class PlaceholderSecret(ValueError):
 
 
 class GatewaySettings(BaseSettings):
-    """Environment of the gateway process (see docs/architecture.md, "Settings")."""
+    """Environment of the gateway process (see docs/architecture.md, "Settings").
+
+    Where it listens (GATEWAY_HOST, GATEWAY_PORT) is the launcher's setting: it passes
+    them to uvicorn, so the app itself never needs to know its own address.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     # Not an environment variable: the limit is part of the web chat protocol.
     MAX_MESSAGE_LENGTH: ClassVar[int] = 4000
 
-    gateway_host: str = "127.0.0.1"
-    gateway_port: int = Field(default=8000, ge=1, le=65535)
     session_secret: SecretStr | None = None
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = Field(default=8.0, gt=0, le=60)

@@ -59,8 +59,10 @@ class Recommender(ABC):
 
     # --- fitting -------------------------------------------------------------------
 
-    def fit(self, interactions: Interactions, items: list[Item], *, now: float | None = None) -> Self:
-        """Learn from interactions; ``now`` (epoch seconds) anchors recency, default the last event."""
+    def fit(
+        self, interactions: Interactions, items: list[Item], *, now: float | None = None
+    ) -> Self:
+        """Learn from interactions; ``now`` (epoch seconds, default: last event) sets ages."""
         catalogue = Catalogue(items, extra_ids=dict.fromkeys(interactions.item_ids))
         users = IdIndex()
         matrix = build_training_matrix(interactions, users, catalogue.index, now=now)
@@ -93,12 +95,15 @@ class Recommender(ABC):
             interactions.timestamps[known],
             interactions.purchased[known],
         )
-        new = build_training_matrix(subset, self.users_, self.catalogue_.index, now=self.matrix_.now)
+        new = build_training_matrix(
+            subset, self.users_, self.catalogue_.index, now=self.matrix_.now
+        )
         self.matrix_ = merge_rows(self.matrix_, new)
         self._fold_in(np.unique(self.users_.lookup(list(subset.user_ids))))
 
     def _fold_in(self, user_indices: np.ndarray) -> None:
         """Refresh per-user state after ``matrix_`` changed for these users."""
+        return None
 
     def update_items(self, items: list[Item]) -> None:
         """Refresh price, stock and other attributes of known items without refitting."""
@@ -209,7 +214,7 @@ class Recommender(ABC):
     def load(cls, path: str | Path) -> Self:
         """Read a model written by ``save``; only load files you wrote yourself."""
         with Path(path).open("rb") as handle:
-            model = pickle.load(handle)  # noqa: S301 - our own model files
+            model = pickle.load(handle)  # our own model files (see docstring)
         if not isinstance(model, cls):
             raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}")
         return model

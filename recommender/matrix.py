@@ -82,7 +82,9 @@ def build_training_matrix(
     return TrainingMatrix(
         weights=_summed(rows, cols, interactions.weights, shape),
         age_days=_newest_age(rows, cols, interactions.timestamps, now, shape),
-        purchased=_summed(rows, cols, interactions.purchased.astype(np.float32), shape, binary=True),
+        purchased=_summed(
+            rows, cols, interactions.purchased.astype(np.float32), shape, binary=True
+        ),
         now=now,
     )
 
@@ -95,7 +97,11 @@ def merge_rows(base: TrainingMatrix, new: TrainingMatrix) -> TrainingMatrix:
     new_w, new_age, new_bought = (
         _resize(m, (n_users, base.shape[1])) for m in (new.weights, new.age_days, new.purchased)
     )
-    age = grown[1].minimum(new_age).tocsr() + _only_in(grown[1], new_age) + _only_in(new_age, grown[1])
+    age = (
+        grown[1].minimum(new_age).tocsr()
+        + _only_in(grown[1], new_age)
+        + _only_in(new_age, grown[1])
+    )
     purchased = (bought + new_bought).tocsr()
     purchased.data[:] = 1.0
     return TrainingMatrix(
@@ -118,7 +124,12 @@ def log_scaled(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def _summed(
-    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int], *, binary: bool = False
+    rows: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+    shape: tuple[int, int],
+    *,
+    binary: bool = False,
 ) -> sp.csr_matrix:
     matrix = sp.csr_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
     matrix.sum_duplicates()

@@ -79,6 +79,10 @@ class CataloguePhrases:
         items = tuple(dict.fromkeys(ix for p in found for ix in self._phrases[p]))
         return PhraseMatch(tuple(found), items)
 
+    def items_for(self, phrase: str) -> tuple[int, ...]:
+        """Return the item indices a matched phrase names."""
+        return self._phrases.get(phrase, ())
+
     def _get_matcher(self) -> PhraseMatcher:
         if self._matcher is None:
             nlp = self._normalizer.nlp

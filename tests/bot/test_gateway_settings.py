@@ -12,21 +12,18 @@ from bot.settings import GatewaySettings, PlaceholderSecret, load_or_create_secr
 
 
 def test_settings_defaults_match_the_architecture(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("GATEWAY_HOST", "GATEWAY_PORT", "RASA_URL", "RASA_TIMEOUT_SECONDS"):
+    for name in ("RASA_URL", "RASA_TIMEOUT_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     settings = GatewaySettings(_env_file=None)
-    assert (settings.gateway_host, settings.gateway_port) == ("127.0.0.1", 8000)
     assert settings.rasa_url == "http://127.0.0.1:5005"
     assert settings.rasa_timeout_seconds == 8
     assert GatewaySettings.MAX_MESSAGE_LENGTH == 4000
 
 
 def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_PORT", "9001")
     monkeypatch.setenv("RASA_URL", "http://rasa.internal:5005/")
     monkeypatch.setenv("RASA_TIMEOUT_SECONDS", "2.5")
     settings = GatewaySettings(_env_file=None)
-    assert settings.gateway_port == 9001
     assert settings.rasa_url == "http://rasa.internal:5005"
     assert settings.rasa_timeout_seconds == 2.5
 

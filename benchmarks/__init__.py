@@ -1,0 +1,1 @@
+"""Benchmarks: not tests; each prints a table beside baselines measured in the same run."""

@@ -1,0 +1,1 @@
+"""Recommender benchmark on UCI Online Retail (protocol in ../shared/data/README.md)."""
