@@ -26,14 +26,11 @@ RETRIEVAL_INTENT = "faq"
 MAX_CHOICES = 2
 MIN_CONFIDENCE = 0.05
 
-# intent (or retrieval sub-intent) -> (button title, payload)
+# intent (or retrieval sub-intent) -> (button title, payload). Small talk (greet, thank,
+# affirm, deny, goodbye) is left out on purpose: "Did you want to: Say no?" helps nobody,
+# and a customer who meant it just says it again.
 CHOICES: dict[str, tuple[str, str]] = {
-    "greet": ("Say hello", "/greet"),
-    "goodbye": ("Say goodbye", "/goodbye"),
-    "thank": ("Say thanks", "/thank"),
     "bot_challenge": ("Ask whether I'm a bot", "/bot_challenge"),
-    "affirm": ("Say yes", "/affirm"),
-    "deny": ("Say no", "/deny"),
     "ask_price": ("Ask about a price", "/ask_price"),
     "ask_stock": ("Check if something is in stock", "/ask_stock"),
     "ask_category": ("Browse our products", "/ask_category"),

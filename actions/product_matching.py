@@ -102,8 +102,8 @@ def name_words(name: str) -> list[str]:
 def _word_score(name_word: str, message_words: Sequence[str]) -> float:
     """Best similarity of one name word to any message word, 0 below WORD_SIMILARITY.
 
-    Fuzzy matches need four letters and the same first letter: typos rarely hit the
-    first letter, and short words are too alike ("love" / "glove") to guess at.
+    Fuzzy matches need five letters and the same first letter: typos rarely hit the
+    first letter, and short words are too alike ("love" / "glove", "tank" / "thank").
     """
     target = singular(name_word)
     best = 0.0
@@ -111,8 +111,10 @@ def _word_score(name_word: str, message_words: Sequence[str]) -> float:
         candidate = singular(word)
         if candidate == target:
             return 100.0
-        if len(candidate) >= 4 and len(target) >= 4 and candidate[0] == target[0]:
-            best = max(best, fuzz.ratio(candidate, target))
+        if len(candidate) >= 5 and len(target) >= 5 and candidate[0] == target[0]:
+            # Compare the words as written too: cutting "-es" shortens them, so one typo
+            # weighs more in "bxush" / "brush" than in "bxushes" / "brushes".
+            best = max(best, fuzz.ratio(candidate, target), fuzz.ratio(word, name_word))
     return best if best >= WORD_SIMILARITY else 0.0
 
 
@@ -124,13 +126,15 @@ def coverage(name: str, message_words: Sequence[str]) -> float:
     return sum(_word_score(w, message_words) for w in wanted) / len(wanted)
 
 
-def rank_products(text: str, names: Iterable[str]) -> list[ProductMatch]:
+def rank_products(text: str, names: Iterable[str], *, all_words: bool = True) -> list[ProductMatch]:
     """Score every name against `text`, best first; names scoring 0 are left out.
 
-    Ties go to the longer name, so "Blue Glass Lantern" beats a plain "Lantern" when
-    the customer wrote all three words.
+    With `all_words` every word of the message counts, so a name made of common words
+    ("Thank You Gift Box") can be named; otherwise only its content words do, so such
+    words do not make a name look similar. Ties go to the longer name, so "Blue Glass
+    Lantern" beats a plain "Lantern" when the customer wrote all three words.
     """
-    message_words = words(text)
+    message_words = words(text) if all_words else content_words(text)
     scored = [ProductMatch(name, coverage(name, message_words)) for name in names]
     scored = [m for m in scored if m.coverage > 0]
     scored.sort(key=lambda m: (-m.coverage, -len(name_words(m.name)), m.name))
@@ -162,7 +166,7 @@ def _explains(name: str, asked: Sequence[str]) -> bool:
 
 def suggest_products(text: str, names: Iterable[str], limit: int = 3) -> list[str]:
     """Up to `limit` names that share enough words with `text` to be worth offering."""
-    ranked = rank_products(text, names)
+    ranked = rank_products(text, names, all_words=False)
     return [m.name for m in ranked if m.coverage >= SUGGEST_COVERAGE][:limit]
 
 

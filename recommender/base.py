@@ -125,6 +125,12 @@ class Recommender(ABC):
         """Return a one-line reason why this model suggests the item."""
         return "picked for you"
 
+    def explain_many(
+        self, row: sp.csr_matrix, item_indices: list[int], context: Context | None
+    ) -> list[str]:
+        """Return reasons for several items; models override it when batching is cheaper."""
+        return [self.explain(row, i, context) for i in item_indices]
+
     def user_row(self, user: UserId | None, context: Context | None = None) -> sp.csr_matrix:
         """Return the 1 x n_items row of a user's weights plus items clicked in the context."""
         self._check_fitted()
@@ -155,7 +161,11 @@ class Recommender(ABC):
         constraints: Constraints | None = None,
         k: int = 10,
     ) -> list[Recommendation]:
-        """Return up to ``k`` suggestions for a customer and/or a conversation, best first."""
+        """Return up to ``k`` suggestions for a customer and/or a conversation, best first.
+
+        Items the customer looked at in this conversation (``context.item_ids``) are not
+        suggested back to them.
+        """
         row = self.user_row(user, context)
         scores, parts = self._score_request(row, context)
         index = None if user is None else self.users_.get(user)
@@ -165,6 +175,10 @@ class Recommender(ABC):
             else None
         )
         mask = allowed_mask(self.catalogue_, constraints, purchased)
+        if context is not None and context.item_ids:
+            mask[
+                row.indices[np.isin(row.indices, self.catalogue_.index.lookup(context.item_ids))]
+            ] = False
         chosen = self._select(scores, mask, k)
         reasons = self._reasons(row, context, chosen, parts)
         return [
@@ -200,7 +214,7 @@ class Recommender(ABC):
     def _reasons(
         self, row: sp.csr_matrix, context: Context | None, chosen: list[int], parts: Any
     ) -> list[str]:
-        return [self.explain(row, i, context) for i in chosen]
+        return self.explain_many(row, chosen, context)
 
     # --- persistence ---------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from recommender.base import Recommender
 from recommender.catalogue import Catalogue
@@ -77,16 +76,24 @@ class ContentRecommender(Recommender):
         return (vectors @ vectors.T).toarray()
 
     def score_rows(self, rows: sp.csr_matrix, context: Context | None = None) -> np.ndarray:
-        profile = normalize(log_scaled(rows) @ self.item_vectors_)
+        profile = _l2_rows(log_scaled(rows) @ self.item_vectors_)
         match = PhraseMatch((), ())
         if context is not None and context.text.strip():
             text = self.vectorizer_.transform([self.normalizer_.normalize(context.text)])
-            profile = profile + self.text_weight * sp.vstack([normalize(text)] * rows.shape[0])
+            text_rows = sp.vstack([_l2_rows(text)] * rows.shape[0])
+            profile = profile + self.text_weight * text_rows
             match = self.phrases_.find(context.text)
         scores = (sp.csr_matrix(profile) @ self.terms_by_item_).toarray()
-        if match.item_indices:
-            scores[:, list(match.item_indices)] += self.phrase_boost
+        if match.phrases:
+            scores += self.phrase_boost * self.mention_scores(match)
         return scores
+
+    def mention_scores(self, match: PhraseMatch) -> np.ndarray:
+        """Return, per item, the share of the phrases found in the text that name it."""
+        counts = np.zeros(len(self.catalogue_))
+        for phrase in match.phrases:
+            counts[list(self.phrases_.items_for(phrase))] += 1.0
+        return counts / max(len(match.phrases), 1)
 
     def similar_scores(self, item_index: int) -> np.ndarray:
         return (self.item_vectors_[item_index] @ self.terms_by_item_).toarray().ravel()
@@ -106,17 +113,25 @@ class ContentRecommender(Recommender):
         return "matches what you described"
 
 
+def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Scale each row to unit length (sklearn's normalize validates too much per call)."""
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
 def _catalogue_phrases(catalogue: Catalogue, normalizer: TextNormalizer) -> dict[str, list[int]]:
     """Map each normalised product name and category name to the items it names."""
     phrases: dict[str, list[int]] = {}
     names = normalizer.normalize_many(item.name for item in catalogue.items)
     for index, phrase in enumerate(names):
         phrases.setdefault(phrase, []).append(index)
-        head = phrase.rsplit(" ", 1)[-1]
-        # The last word of a name is usually the kind of thing ("lantern"): customers
-        # type that far more often than a full product name.
-        if head != phrase and head.isalpha() and len(head) >= 3:
-            phrases.setdefault(head, []).append(index)
+        # Single words of a name ("scarf", "grey") are what customers type far more
+        # often than a full product name; mention_scores weighs how many of them match.
+        for word in set(phrase.split()) - {phrase}:
+            if word.isalpha() and len(word) >= 3:
+                phrases.setdefault(word, []).append(index)
     for code, category in enumerate(catalogue.categories):
         phrase = normalizer.normalize(category)
         if phrase:

@@ -21,8 +21,8 @@ def mmr(
     candidates
         Item indices, best first (typically a few times ``k`` of the top items).
     scores
-        Their scores, same order; rescaled to [0, 1] here so the trade-off does not
-        depend on the model's scale.
+        Their scores, same order; divided by the best one here so the trade-off does
+        not depend on the model's scale (negative scores count as zero).
     similarity
         Returns the dense item-item similarity (in [0, 1]) of the given indices.
     relevance_weight
@@ -32,9 +32,9 @@ def mmr(
     candidates = np.asarray(candidates)
     if relevance_weight >= 1.0 or len(candidates) <= 1:
         return candidates[:k].tolist()
-    values = np.asarray(scores, dtype=np.float64)
-    spread = values.max() - values.min()
-    relevance = (values - values.min()) / spread if spread > 0 else np.ones_like(values)
+    values = np.clip(np.asarray(scores, dtype=np.float64), 0.0, None)
+    top = values.max()
+    relevance = values / top if top > 0 else np.ones_like(values)
     sim = np.clip(similarity(candidates), 0.0, 1.0)
     picked = [0]
     max_sim = sim[0].copy()

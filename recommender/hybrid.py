@@ -23,7 +23,8 @@ from recommender.diversity import mmr
 from recommender.matrix import TrainingMatrix
 from recommender.popularity import PopularityRecommender
 
-# Tuned on the Online Retail validation month (benchmarks/README.md); a sane start elsewhere.
+# A starting point from an exploratory blend on the Online Retail validation month;
+# tune per shop with recommender.tuning.tune_hybrid (benchmarks/README.md).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "ease": 1.0,
     "item_knn": 0.5,
@@ -60,6 +61,9 @@ class HybridRecommender(Recommender):
         MMR chooses among ``candidate_pool * k`` top items.
     ease_max_items
         Largest catalogue for which the default parts include EASE.
+    mention_boost
+        Added to items the customer named in the conversation ("a scarf"), on top of the
+        content score, so what they asked for beats what is merely popular.
     """
 
     def __init__(
@@ -69,12 +73,14 @@ class HybridRecommender(Recommender):
         diversity: float = 0.2,
         candidate_pool: int = 4,
         ease_max_items: int = 8_000,
+        mention_boost: float = 1.0,
     ) -> None:
         self.components = dict(components) if components is not None else None
         self.weights = dict(weights if weights is not None else DEFAULT_WEIGHTS)
         self.diversity = diversity
         self.candidate_pool = candidate_pool
         self.ease_max_items = ease_max_items
+        self.mention_boost = mention_boost
 
     def _fit(self, matrix: TrainingMatrix, catalogue: Catalogue) -> None:
         parts = self.components or default_components(len(catalogue), self.ease_max_items)
@@ -111,6 +117,12 @@ class HybridRecommender(Recommender):
             name: weight * _scaled(self.components_[name].score_rows(rows, context))
             for name, weight in self.active_parts().items()
         }
+        content = self.components_.get("content")
+        if context is not None and context.text.strip() and isinstance(content, ContentRecommender):
+            match = content.phrases_.find(context.text)
+            if match.phrases:
+                mentioned = parts.get("content", np.zeros((rows.shape[0], len(self.catalogue_))))
+                parts["content"] = mentioned + self.mention_boost * content.mention_scores(match)
         total = sum(parts.values(), np.zeros((rows.shape[0], len(self.catalogue_))))
         return total, parts
 
@@ -128,14 +140,17 @@ class HybridRecommender(Recommender):
     def _reasons(
         self, row: sp.csr_matrix, context: Context | None, chosen: list[int], parts: Any
     ) -> list[str]:
-        reasons = []
+        if not parts:
+            return ["picked for you"] * len(chosen)
+        # Each item is explained by the part that contributed most to its score.
+        by_part: dict[str, list[int]] = {}
         for index in chosen:
-            name = max(parts, key=lambda n: parts[n][index]) if parts else None
-            part = self.components_[name] if name else self
-            reasons.append(
-                part.explain(row, index, context) if part is not self else "picked for you"
-            )
-        return reasons
+            by_part.setdefault(max(parts, key=lambda n: parts[n][index]), []).append(index)
+        reasons: dict[int, str] = {}
+        for name, indices in by_part.items():
+            texts = self.components_[name].explain_many(row, indices, context)
+            reasons.update(zip(indices, texts, strict=True))
+        return [reasons[index] for index in chosen]
 
     def _fold_in(self, user_indices: np.ndarray) -> None:
         for part in self.components_.values():

@@ -23,6 +23,7 @@ from recommender.base import Recommender
 MODEL_FILE = "model.pkl"
 METRICS_FILE = "metrics.json"
 _VERSION = re.compile(r"^v(\d{6,})$")
+_RENAME_ATTEMPTS = 100
 
 
 class NoModelError(LookupError):
@@ -63,7 +64,7 @@ class ModelStore:
         model.save(staging / MODEL_FILE)
         record = {"saved_at": datetime.now(UTC).isoformat(), **metrics}
         (staging / METRICS_FILE).write_text(json.dumps(record, indent=2, default=str))
-        while True:
+        for _ in range(_RENAME_ATTEMPTS):
             latest = self.latest()
             version = f"v{(int(latest[1:]) + 1 if latest else 1):06d}"
             try:
@@ -71,6 +72,7 @@ class ModelStore:
                 return version
             except OSError:  # another trainer took that number: take the next one
                 continue
+        raise OSError(f"could not publish a new version under {self.root}")
 
     def load(self, version: str) -> LoadedModel:
         """Read one version."""

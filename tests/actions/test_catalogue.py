@@ -100,10 +100,16 @@ async def test_price_reflects_store_changes_without_restart(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("is the titanium camping mug in stock", "Yes, the Titanium Camping Mug is in stock (12 available)."),
-        ("do you still have the brass table lamp", "The Brass Table Lamp is in stock, but only 3 left."),
+        (
+            "is the titanium camping mug in stock",
+            "Yes, the Titanium Camping Mug is in stock (12 available).",
+        ),
+        (
+            "do you still have the brass table lamp",
+            "The Brass Table Lamp is in stock, but only 3 left.",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_stock_of_named_product(
     text: str,
     expected: str,
@@ -186,7 +192,9 @@ async def test_store_outage_gives_an_apology(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}")
     get_store.cache_clear()
 
-    events = await ActionProductPrice().run(dispatcher, make_tracker("price of the lantern"), domain)
+    events = await ActionProductPrice().run(
+        dispatcher, make_tracker("price of the lantern"), domain
+    )
 
     assert dispatcher.messages[0]["text"] == STORE_DOWN_TEXT
     assert events == []

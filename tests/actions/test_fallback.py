@@ -61,9 +61,7 @@ async def test_ask_affirmation_buttons(
 async def test_ask_affirmation_without_candidates_asks_for_more(
     dispatcher: CollectingDispatcher, make_tracker: TrackerFactory, domain: dict
 ) -> None:
-    tracker = make_tracker(
-        "zzz", "nlu_fallback", parse_extra=_parse([("out_of_scope", 0.2)])
-    )
+    tracker = make_tracker("zzz", "nlu_fallback", parse_extra=_parse([("out_of_scope", 0.2)]))
 
     await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
 
