@@ -67,7 +67,7 @@ def resolve_product(text: str, last_product: str | None, catalogue: Catalogue) -
 
 
 def not_found_reply(text: str, catalogue: Catalogue, make_button: Callable[[str], Button]) -> Reply:
-    """ "I did not find that product", with close matches or else the categories."""
+    """Say "I did not find that product", offering close matches or else the categories."""
     suggestions = product_matching.suggest_products(text, catalogue.names, limit=SUGGESTIONS)
     if suggestions:
         return Reply(

@@ -50,7 +50,9 @@ class StrEnumType(sa.TypeDecorator[StrEnum]):
     cache_ok = True
 
     def __init__(self, enum_cls: type[StrEnum], length: int = 16) -> None:
-        super().__init__(length)
+        super().__init__()
+        # TypeDecorator ignores constructor arguments when `impl` is an instance.
+        self.impl = sa.String(length)
         self.enum_cls = enum_cls
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:

@@ -6,7 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crm_bridge.enums import Channel
-from crm_bridge.models import ChannelIdentity, Contact
+from crm_bridge.models import ChannelIdentity, Consent, Contact, Conversation, Lead, Order
+
+# Rows that belong to a contact and follow it when two contacts turn out to be one person.
+_OWNED_ROWS = (ChannelIdentity, Conversation, Lead, Order, Consent)
 
 
 def create_contact(
@@ -127,6 +130,70 @@ def list_identities(session: Session, contact_id: int) -> list[ChannelIdentity]:
         .order_by(ChannelIdentity.id)
     )
     return list(session.scalars(statement))
+
+
+def record_first_touch(
+    session: Session, *, contact_id: int, source: str | None, campaign: str | None
+) -> Contact:
+    """Note where a contact came from (a deep link, say); the first value given is kept.
+
+    First touch on purpose: a later link must not take credit for bringing the person.
+    """
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise LookupError(f"no contact {contact_id}")
+    if contact.source is None and contact.campaign is None:
+        contact.source, contact.campaign = source, campaign
+        session.flush()
+    return contact
+
+
+def link_by_email(session: Session, *, contact_id: int, email: str) -> Contact:
+    """Give a contact an email; when another contact already has it, they become one.
+
+    The same person writing on the web and on Telegram starts as two contacts. When both
+    give the same email, the newer contact's identities, conversations, leads, orders and
+    consents move to the oldest contact with that email, details the survivor lacks are
+    copied over, and the newer contact is deleted. Returns the contact that remains.
+    """
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise LookupError(f"no contact {contact_id}")
+    normalised = _normalise_email(email)
+    if normalised is None:
+        raise ValueError("email is empty")
+    survivor = find_by_email(session, normalised)
+    if survivor is None or survivor.id == contact.id:
+        contact.email = normalised
+        session.flush()
+        return contact
+    if survivor.id > contact.id:  # keep the oldest record, whoever gave the email first
+        survivor, contact = contact, survivor
+        survivor.email = normalised
+    _merge_into(session, duplicate=contact, survivor=survivor)
+    return survivor
+
+
+def _merge_into(session: Session, *, duplicate: Contact, survivor: Contact) -> None:
+    session.flush()
+    for model in _OWNED_ROWS:
+        session.execute(
+            sa.update(model)
+            .where(model.contact_id == duplicate.id)
+            .values(contact_id=survivor.id)
+            .execution_options(synchronize_session="fetch")
+        )
+    for field in ("name", "phone", "external_ref", "source", "campaign"):
+        if getattr(survivor, field) is None and getattr(duplicate, field) is not None:
+            value = getattr(duplicate, field)
+            setattr(duplicate, field, None)  # external_ref is unique: free it first
+            session.flush()
+            setattr(survivor, field, value)
+    survivor.attributes = {**duplicate.attributes, **survivor.attributes}
+    session.expire(duplicate)
+    session.delete(duplicate)
+    session.flush()
+    session.expire(survivor, ["identities"])
 
 
 def _normalise_email(email: str | None) -> str | None:

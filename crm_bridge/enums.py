@@ -63,3 +63,10 @@ class OrderStatus(StrEnum):
     delivered = "delivered"
     cancelled = "cancelled"
     returned = "returned"
+
+
+class ConsentKind(StrEnum):
+    """What a contact agreed to (or withdrew); each change is its own row, never an overwrite."""
+
+    proactive_messages = "proactive_messages"
+    marketing = "marketing"

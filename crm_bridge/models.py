@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from crm_bridge.column_types import JSONType, StrEnumType, UTCDateTime, utcnow
 from crm_bridge.enums import (
     Channel,
+    ConsentKind,
     ConversationStatus,
     HandoverStatus,
     LeadStatus,
@@ -55,6 +56,9 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    # First touch: where the person first came from (e.g. a Telegram deep link), kept once set.
+    source: Mapped[str | None] = mapped_column(sa.String(64))
+    campaign: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
 
@@ -226,3 +230,43 @@ class Handover(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     assignee: Mapped[str | None] = mapped_column(sa.String(120))
+
+
+class Consent(Base):
+    """One consent change of a contact; the latest row of a kind is what holds now."""
+
+    __tablename__ = "consents"
+    __table_args__ = (sa.Index(None, "contact_id", "kind", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"))
+    kind: Mapped[ConsentKind] = mapped_column(StrEnumType(ConsentKind, length=32))
+    granted: Mapped[bool]
+    wording: Mapped[str] = mapped_column(sa.Text)
+    channel: Mapped[Channel | None] = mapped_column(StrEnumType(Channel))
+    recorded_at: Mapped[datetime] = _created()
+
+
+class ProcessedUpdate(Base):
+    """An update id a channel has already handled, so a retried delivery is handled once."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (sa.UniqueConstraint("channel", "update_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    update_id: Mapped[int] = mapped_column(sa.BigInteger)
+    received_at: Mapped[datetime] = _created()
+
+
+class DeliveryFailure(Base):
+    """A reply a channel could not deliver, kept so no failure is silent."""
+
+    __tablename__ = "delivery_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    session_key: Mapped[str] = mapped_column(sa.String(128), index=True)
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    error: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created()
