@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends
@@ -24,6 +25,8 @@ class Services:
     rasa: RasaClient
     router: ConversationRouter
     signer: SessionSigner
+    # Channel name -> "on", "off (why)" ...; read by /healthz and printed by `make run`.
+    channel_status: Callable[[], dict[str, str]] = field(default=lambda: {"web": "on"})
 
 
 def get_services(connection: HTTPConnection) -> Services:

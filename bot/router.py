@@ -9,6 +9,11 @@ For each inbound message it
    when Rasa is down, slow, broken, or has nothing to say;
 4. stores Rasa's intent, confidence and entities on the inbound message and records
    every reply, then returns the replies for the channel to deliver.
+
+Replies the gateway gives itself (a channel's `/help`, a polite "I can only read text")
+go through `reply_locally`, so they are recorded the same way without asking Rasa. A
+channel that must change the contact too (a deep-link source, a withdrawn consent) passes
+an `effect`, run in the same transaction as the recording.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from crm_bridge.models import Message
 logger = logging.getLogger(__name__)
 
 OnPending = Callable[[], Awaitable[None]]
+# Called with the session and the contact id while the inbound message is recorded.
+ContactEffect = Callable[[Session, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +59,11 @@ class ConversationRouter:
         self._rasa = rasa
 
     async def handle(
-        self, inbound: InboundMessage, *, on_pending: OnPending | None = None
+        self,
+        inbound: InboundMessage,
+        *,
+        on_pending: OnPending | None = None,
+        effect: ContactEffect | None = None,
     ) -> list[OutboundMessage]:
         """Record `inbound`, get the replies (none in human mode), record and return them.
 
@@ -61,7 +72,7 @@ class ConversationRouter:
         the inbound message cannot be recorded; Rasa is then not asked at all.
         """
         recorded = await run_in_session(
-            self._sessions, lambda s: _record_inbound(s, inbound), commit=True
+            self._sessions, lambda s: _record_inbound(s, inbound, effect), commit=True
         )
         if recorded.status is ConversationStatus.human:
             return []
@@ -74,6 +85,23 @@ class ConversationRouter:
         except StoreUnavailable:
             # The answer exists already (Rasa's tracker has moved on); deliver it anyway.
             logger.error("Replies for conversation %s were not recorded", recorded.conversation_id)
+        return replies
+
+    async def reply_locally(
+        self,
+        inbound: InboundMessage,
+        replies: list[OutboundMessage],
+        *,
+        effect: ContactEffect | None = None,
+    ) -> list[OutboundMessage]:
+        """Record `inbound` and the gateway's own `replies` in one transaction; Rasa is not
+        asked. Raises `StoreUnavailable` when nothing could be recorded."""
+
+        def record(session: Session) -> None:
+            recorded = _record_inbound(session, inbound, effect)
+            _record_replies(session, recorded=recorded, nlu=NluResult(), replies=replies)
+
+        await run_in_session(self._sessions, record, commit=True)
         return replies
 
     async def history(self, session_key: str) -> list[TranscriptEntry] | None:
@@ -99,7 +127,9 @@ class ConversationRouter:
         return reply.messages, reply.nlu
 
 
-def _record_inbound(session: Session, inbound: InboundMessage) -> _Recorded:
+def _record_inbound(
+    session: Session, inbound: InboundMessage, effect: ContactEffect | None = None
+) -> _Recorded:
     contact, _identity = contacts.get_or_create_for_identity(
         session,
         channel=inbound.channel,
@@ -125,6 +155,8 @@ def _record_inbound(session: Session, inbound: InboundMessage) -> _Recorded:
         text=inbound.text,
         payload=inbound.payload,
     )
+    if effect is not None:
+        effect(session, conversation.contact_id)
     return _Recorded(
         contact_id=conversation.contact_id,
         conversation_id=conversation.id,

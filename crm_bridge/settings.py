@@ -10,11 +10,11 @@ class StoreSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    DATA_DIR: Path = Path("var")
-    DATABASE_URL: str | None = None
+    data_dir: Path = Path("var")
+    database_url: str | None = None
 
     def resolved_database_url(self) -> str:
         """Return DATABASE_URL, or the default SQLite file so a fresh machine needs no server."""
-        if self.DATABASE_URL:
-            return self.DATABASE_URL
-        return f"sqlite:///{self.DATA_DIR / 'crm.sqlite3'}"
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'crm.sqlite3'}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+import httpx
 from sqlalchemy import make_url
 
 from crm_bridge import db
@@ -198,12 +199,20 @@ def _print_addresses(
 ) -> None:
     shown_db = make_url(store.resolved_database_url()).render_as_string(hide_password=True)
     logs = specs[0].log_path.parent
+    gateway = next(spec for spec in specs if spec.name == "gateway")
+    # Asked once over HTTP (the launcher never imports bot/): e.g. "off (no TELEGRAM_BOT_TOKEN)".
+    try:
+        health = httpx.get(gateway.health_url, timeout=3.0, trust_env=False).json()
+        telegram = str(health.get("channels", {}).get("telegram", "unknown"))
+    except (httpx.HTTPError, ValueError, AttributeError):
+        telegram = "unknown (the gateway did not say)"
     print(
         "\nThe assistant is running.\n"
         f"  Demo shop with the chat widget: http://{settings.gateway_host}:{settings.gateway_port}/\n"
         f"  Rasa server (loopback only):    http://127.0.0.1:{settings.rasa_port}\n"
         f"  Action server:                  http://127.0.0.1:{settings.actions_port}\n"
         f"  CRM store:                      {shown_db}\n"
+        f"  Telegram:                       {telegram}\n"
         f"  Logs:                           {logs}/\n"
         "Press Ctrl-C to stop.",
         flush=True,

@@ -68,13 +68,20 @@ def outbound_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def nlu_from_parse(parse_data: dict[str, Any] | None) -> dict[str, Any]:
-    """Reduce Rasa's parse data to the `nlu` object of the gateway protocol."""
+    """Reduce Rasa's parse data to the `nlu` object of the gateway protocol.
+
+    For a retrieval intent the full key (`faq/shipping`) is reported, taken from the
+    response selector, so transcripts show which question was understood, not just `faq`.
+    """
     if not parse_data:
         return dict(_EMPTY_NLU)
     intent = parse_data.get("intent") or {}
     confidence = intent.get("confidence")
+    name = intent.get("name")
+    selected = (parse_data.get("response_selector") or {}).get(name) or {}
+    full_key = (selected.get("response") or {}).get("intent_response_key")
     return {
-        "intent": intent.get("name"),
+        "intent": full_key or name,
         "confidence": float(confidence) if confidence is not None else None,
         "entities": list(parse_data.get("entities") or []),
     }

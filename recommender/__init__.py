@@ -21,6 +21,7 @@ from recommender.evaluation import RankingMetrics, evaluate, ranking_metrics
 from recommender.hybrid import HybridRecommender
 from recommender.popularity import PopularityRecommender
 from recommender.store import LoadedModel, ModelLoader, ModelStore, NoModelError
+from recommender.trend import TrendRecommender
 
 __all__ = [
     "ALSRecommender",
@@ -41,6 +42,7 @@ __all__ = [
     "RankingMetrics",
     "Recommendation",
     "Recommender",
+    "TrendRecommender",
     "evaluate",
     "ranking_metrics",
 ]

@@ -22,6 +22,7 @@ from recommender.data import Context, Item
 from recommender.diversity import mmr
 from recommender.matrix import TrainingMatrix
 from recommender.popularity import PopularityRecommender
+from recommender.trend import TrendRecommender
 
 # A starting point from an exploratory blend on the Online Retail validation month;
 # tune per shop with recommender.tuning.tune_hybrid (benchmarks/README.md).
@@ -31,6 +32,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "als": 0.25,
     "content": 1.0,
     "popularity": 0.5,
+    "trend": 2.0,
 }
 
 
@@ -43,6 +45,7 @@ def default_components(n_items: int, ease_max_items: int = 8_000) -> dict[str, R
     parts["als"] = ALSRecommender()
     parts["content"] = ContentRecommender()
     parts["popularity"] = PopularityRecommender()
+    parts["trend"] = TrendRecommender()
     return parts
 
 
@@ -63,7 +66,9 @@ class HybridRecommender(Recommender):
         Largest catalogue for which the default parts include EASE.
     mention_boost
         Added to items the customer named in the conversation ("a scarf"), on top of the
-        content score, so what they asked for beats what is merely popular.
+        content score, so what they asked for beats what is merely popular or trending;
+        it is multiplied by the sum of the blend weights, so it keeps its meaning
+        whatever scale tuning gives them.
     """
 
     def __init__(
@@ -122,7 +127,8 @@ class HybridRecommender(Recommender):
             match = content.phrases_.find(context.text)
             if match.phrases:
                 mentioned = parts.get("content", np.zeros((rows.shape[0], len(self.catalogue_))))
-                parts["content"] = mentioned + self.mention_boost * content.mention_scores(match)
+                boost = self.mention_boost * sum(self.active_parts().values())
+                parts["content"] = mentioned + boost * content.mention_scores(match)
         total = sum(parts.values(), np.zeros((rows.shape[0], len(self.catalogue_))))
         return total, parts
 

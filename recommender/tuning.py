@@ -12,7 +12,7 @@ from recommender.data import ItemId, UserId
 from recommender.evaluation import evaluate, matrix_metrics
 from recommender.hybrid import HybridRecommender
 
-DEFAULT_GRID: tuple[float, ...] = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0)
+DEFAULT_GRID: tuple[float, ...] = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 def tune_weights(

@@ -1,4 +1,4 @@
-"""`GET /healthz`: the gateway is up and can reach the CRM store."""
+"""`GET /healthz`: the gateway is up and can reach the CRM store; which channels are on."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ def _ping(session: Session) -> None:
 @router.get("/healthz")
 async def healthz(services: ServicesDep) -> JSONResponse:
     """200 when the store answers, 503 otherwise; Rasa has its own health check."""
+    channels = services.channel_status()
     try:
         await run_in_session(services.session_factory, _ping)
     except StoreUnavailable:
-        return JSONResponse({"status": "unavailable", "database": "unavailable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+        return JSONResponse(
+            {"status": "unavailable", "database": "unavailable", "channels": channels},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "database": "ok", "channels": channels})

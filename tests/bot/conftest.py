@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from bot.main import create_app
-from bot.settings import GatewaySettings
+from bot.settings import GatewaySettings, TelegramSettings
 from crm_bridge import db
 from crm_bridge.settings import StoreSettings
 from tests.bot.helpers import TEST_SECRET
@@ -44,12 +44,20 @@ def make_client(sqlite_url: str, tmp_path: Path) -> Iterator[Callable[..., TestC
     """Build the real app against the test store; `rasa_url` and timeout per test."""
     clients: list[TestClient] = []
 
-    def make(rasa_url: str, *, timeout: float = 2.0, database_url: str | None = None) -> TestClient:
+    def make(
+        rasa_url: str,
+        *,
+        timeout: float = 2.0,
+        database_url: str | None = None,
+        telegram: TelegramSettings | None = None,
+    ) -> TestClient:
         settings = GatewaySettings(
             rasa_url=rasa_url, rasa_timeout_seconds=timeout, session_secret=TEST_SECRET
         )
-        store_settings = StoreSettings(DATA_DIR=tmp_path, DATABASE_URL=database_url or sqlite_url)
-        client = TestClient(create_app(settings, store_settings))
+        store_settings = StoreSettings(data_dir=tmp_path, database_url=database_url or sqlite_url)
+        # Telegram off unless a test asks for it, whatever the environment says.
+        telegram = telegram or TelegramSettings(_env_file=None, telegram_bot_token=None)
+        client = TestClient(create_app(settings, store_settings, telegram))
         client.__enter__()
         clients.append(client)
         return client

@@ -51,7 +51,7 @@ def gateway_url(sqlite_url: str, tmp_path: Path, store: Callable[[], Session]) -
     port = free_port()
     app = create_app(
         GatewaySettings(rasa_url=rasa.url, rasa_timeout_seconds=2, session_secret=TEST_SECRET),
-        StoreSettings(DATA_DIR=tmp_path, DATABASE_URL=sqlite_url),
+        StoreSettings(data_dir=tmp_path, database_url=sqlite_url),
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

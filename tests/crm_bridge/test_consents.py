@@ -48,9 +48,7 @@ def test_consent_kinds_are_kept_apart(store_session: Session) -> None:
         granted=True,
         wording="newsletter box ticked",
     )
-    assert consents.has_consent(
-        store_session, contact_id=contact.id, kind=ConsentKind.marketing
-    )
+    assert consents.has_consent(store_session, contact_id=contact.id, kind=ConsentKind.marketing)
     assert (
         consents.has_consent(
             store_session, contact_id=contact.id, kind=ConsentKind.proactive_messages

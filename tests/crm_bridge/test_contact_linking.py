@@ -33,7 +33,9 @@ def test_link_by_email_merges_the_newer_contact_into_the_older_one(
     )
     telegram_id = telegram.id
 
-    linked = contacts.link_by_email(store_session, contact_id=telegram_id, email=" ada@example.test")
+    linked = contacts.link_by_email(
+        store_session, contact_id=telegram_id, email=" ada@example.test"
+    )
 
     assert linked.id == web.id
     assert contacts.get_contact(store_session, telegram_id) is None

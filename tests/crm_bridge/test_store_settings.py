@@ -11,7 +11,7 @@ def test_default_is_a_sqlite_file_under_data_dir(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("DATA_DIR", raising=False)
     settings = StoreSettings(_env_file=None)
-    assert Path("var") == settings.DATA_DIR
+    assert Path("var") == settings.data_dir
     assert settings.resolved_database_url() == "sqlite:///var/crm.sqlite3"
 
 

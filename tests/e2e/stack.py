@@ -8,7 +8,7 @@ action server and start it again to check how the gateway behaves during an outa
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crm_bridge.settings import StoreSettings
@@ -67,8 +67,11 @@ class Stack:
             process.stop()
 
 
-def start_stack(data_dir: Path) -> Stack:
-    """Migrate and seed a fresh store, then start Rasa, actions and gateway; wait for all."""
+def start_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    """Migrate and seed a fresh store, then start Rasa, actions and gateway; wait for all.
+
+    `extra_env` is added to the gateway's environment (e.g. TELEGRAM_* settings).
+    """
     store = StoreSettings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/crm.sqlite3")
     settings = LauncherSettings(
         gateway_port=free_port(), rasa_port=free_port(), actions_port=free_port()
@@ -77,6 +80,11 @@ def start_stack(data_dir: Path) -> Stack:
     specs: list[ProcessSpec] = build_specs(
         settings, store, trained_model(), settings.rasa_venv / "bin" / "rasa"
     )
+    if extra_env:
+        specs = [
+            replace(spec, env=spec.env | extra_env) if spec.name == "gateway" else spec
+            for spec in specs
+        ]
     stack = Stack(data_dir, store.resolved_database_url(), settings)
     stack.processes = {spec.name: ManagedProcess(spec) for spec in specs}
     try:

@@ -164,7 +164,7 @@ def test_fallback_suggestion_continues_with_the_original_question(rasa_url: str)
     assert rephrase["messages"][0]["text"].startswith("Sorry, I didn't quite get that")
 
     answered = _say(rasa_url, sender, "How do I return an item?")
-    assert answered["nlu"]["intent"] == "faq"
+    assert answered["nlu"]["intent"] == "faq/returns"
     assert answered["messages"][0]["text"].startswith("You can return anything within 30 days")
 
 

@@ -77,3 +77,7 @@ def test_hybrid_component_scores_are_scaled_to_one() -> None:
     scores = model.component_scores(model.matrix_.weights[:3])
     for values in scores.values():
         assert np.all(values.max(axis=1) <= 1.0 + 1e-9)
+
+
+def test_hybrid_default_parts_include_trend() -> None:
+    assert "trend" in default_components(100)

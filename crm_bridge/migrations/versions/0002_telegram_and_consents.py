@@ -76,9 +76,7 @@ def upgrade() -> None:
         _at("created_at"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_failures")),
     )
-    op.create_index(
-        op.f("ix_delivery_failures_session_key"), "delivery_failures", ["session_key"]
-    )
+    op.create_index(op.f("ix_delivery_failures_session_key"), "delivery_failures", ["session_key"])
 
 
 def downgrade() -> None:

@@ -12,7 +12,11 @@ from tests.bot.rasa_stand_in import StandInRasa
 def test_health_is_ok_with_a_reachable_store(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "channels": {"web": "on", "telegram": "off (no TELEGRAM_BOT_TOKEN)"},
+    }
 
 
 def test_health_is_503_when_the_store_is_down(
