@@ -33,6 +33,7 @@ from actions.formatting import (
     stock_phrase,
 )
 from actions.services import Catalogue, CatalogueEntry, Store, get_store
+from actions.suggestion_events import record_asked
 from crm_bridge import products
 from crm_bridge.errors import StoreUnavailable
 from crm_bridge.models import Product
@@ -176,6 +177,12 @@ async def _reply_in_thread(compute: Callable[..., Reply], *args: Any) -> Reply:
         return Reply(STORE_DOWN_TEXT)
 
 
+async def _note_asked(tracker: Tracker, reply: Reply) -> None:
+    """A question about a product the assistant suggested here counts as `asked`."""
+    if reply.product:
+        await asyncio.to_thread(record_asked, get_store(), tracker.sender_id, reply.product)
+
+
 class ActionProductPrice(Action):
     """Answers "how much is the ceramic lantern"."""
 
@@ -188,6 +195,7 @@ class ActionProductPrice(Action):
         text = latest_customer_text(tracker)
         last = tracker.get_slot(LAST_PRODUCT_SLOT)
         reply = await _reply_in_thread(price_reply, text, last)
+        await _note_asked(tracker, reply)
         return reply.send(dispatcher)
 
 
@@ -203,6 +211,7 @@ class ActionProductStock(Action):
         text = latest_customer_text(tracker)
         last = tracker.get_slot(LAST_PRODUCT_SLOT)
         reply = await _reply_in_thread(stock_reply, text, last)
+        await _note_asked(tracker, reply)
         return reply.send(dispatcher)
 
 

@@ -1,7 +1,8 @@
-"""The CRM store as the actions see it: sessions and a short-lived catalogue cache.
+"""The CRM store and the recommender as the actions see them.
 
-Built lazily by `get_store()` on the first action call, never at import, so importing
-`actions` (as the action server and the tests do) touches no database. The catalogue of
+Built lazily by `get_store()` and `get_model_loader()` on the first action call, never at
+import, so importing `actions` (as the action server and the tests do) touches no
+database and loads no model. The catalogue of
 names and categories is cached for a short TTL because product matching runs on every
 catalogue question, while imports and the demo seed must still show up without a restart.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from crm_bridge import products
 from crm_bridge.db import make_engine, make_session_factory
 from crm_bridge.settings import StoreSettings
+from recommender import ModelLoader
 
 CATALOGUE_TTL_SECONDS = 30.0
 
@@ -105,3 +107,19 @@ class Store:
 def get_store() -> Store:
     """The process-wide store, configured from `StoreSettings` on first use."""
     return Store(StoreSettings().resolved_database_url())
+
+
+# The launcher trains versions into $DATA_DIR/recommender (launcher/recommender_training.py).
+RECOMMENDER_FOLDER = "recommender"
+MODEL_CHECK_SECONDS = 5.0
+
+
+@functools.cache
+def get_model_loader() -> ModelLoader:
+    """The process-wide recommender loader: loads the newest version once, then follows it.
+
+    `ModelLoader.get()` looks for a newer version at most every `MODEL_CHECK_SECONDS`, so a
+    training run is picked up without restarting the action server.
+    """
+    root = StoreSettings().data_dir.resolve() / RECOMMENDER_FOLDER
+    return ModelLoader(root, check_interval=MODEL_CHECK_SECONDS)

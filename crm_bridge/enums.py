@@ -70,3 +70,12 @@ class ConsentKind(StrEnum):
 
     proactive_messages = "proactive_messages"
     marketing = "marketing"
+
+
+class SuggestionEventKind(StrEnum):
+    """What happened to a product the assistant suggested: the funnel CTR is measured on."""
+
+    shown = "shown"
+    clicked = "clicked"
+    asked = "asked"
+    bought = "bought"

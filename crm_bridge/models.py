@@ -17,6 +17,7 @@ from crm_bridge.enums import (
     MessageDirection,
     OrderStatus,
     SenderType,
+    SuggestionEventKind,
 )
 
 # Stable constraint names, so later migrations can drop or alter them on both backends.
@@ -269,4 +270,39 @@ class DeliveryFailure(Base):
     session_key: Mapped[str] = mapped_column(sa.String(128), index=True)
     text: Mapped[str | None] = mapped_column(sa.Text)
     error: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created()
+
+
+class SuggestionEvent(Base):
+    """One step of a product suggestion's life: shown in a chat, clicked, asked about, bought.
+
+    Every row keeps the rank the product was shown at and the model version that chose it,
+    so click-through and conversion can be compared between versions and fed back into
+    training. ``contact_id`` is None when the contact was deleted or merged away.
+    """
+
+    __tablename__ = "suggestion_events"
+    __table_args__ = (
+        sa.Index(None, "model_version", "kind", "created_at"),
+        sa.Index(None, "conversation_id", "product_id"),
+        sa.Index(None, "contact_id", "product_id"),
+        sa.Index(None, "product_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL")
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
+    kind: Mapped[SuggestionEventKind] = mapped_column(StrEnumType(SuggestionEventKind))
+    rank: Mapped[int]
+    model_version: Mapped[str] = mapped_column(sa.String(32))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    # For `bought`: the order that converted the suggestion, so conversions are counted once.
+    order_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = _created()

@@ -1,8 +1,10 @@
-"""`python -m launcher run|train|prepare`: the commands behind `make run` and `make train`.
+"""`python -m launcher run|train|prepare|train-recommender`: the commands behind `make run`.
 
-run      prepare, start Rasa, the action server and the gateway, stop them on Ctrl-C
-train    train the Rasa model if its data changed, print its path
-prepare  preflight checks, migrations, demo shop and model, without starting anything
+run                prepare, start Rasa, the action server and the gateway, stop them on Ctrl-C
+train              train the Rasa model if its data changed, print its path
+prepare            preflight checks, migrations, demo shop and models, without starting anything
+train-recommender  train the product recommender from the CRM store, print the new version;
+                   with --fold-in, add the events since the newest version without refitting
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["run", "train", "prepare"])
+    parser.add_argument("command", choices=["run", "train", "prepare", "train-recommender"])
+    parser.add_argument(
+        "--fold-in",
+        action="store_true",
+        help="train-recommender: fold new events into the newest version instead of refitting",
+    )
     args = parser.parse_args(argv)
     try:
         settings, store = LauncherSettings(), StoreSettings()
@@ -39,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             print(supervisor.trained_model(settings, store))
+        elif args.command == "train-recommender":
+            print(supervisor.train_recommender(store, fold_in=args.fold_in))
         else:
             supervisor.prepare(settings, store)
             print("ready to run")

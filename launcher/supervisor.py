@@ -1,8 +1,9 @@
 """`make run`: prepare the store and the model, start the three processes, watch them.
 
 Order: preflight checks (one line per problem) -> migrations -> demo shop when the store
-is empty -> Rasa model (trained only when its inputs changed) -> Rasa server and action
-server -> gateway. Each must answer its health check before the addresses are printed.
+is empty -> product recommender (trained only when no version exists) -> Rasa model
+(trained only when its inputs changed) -> Rasa server and action server -> gateway.
+Each must answer its health check before the addresses are printed.
 If any process dies, the others are stopped and the report says which one and why;
 Ctrl-C (or SIGTERM) stops all three cleanly.
 """
@@ -22,7 +23,7 @@ from sqlalchemy import make_url
 from crm_bridge import db
 from crm_bridge.demo_shop import is_empty, seed_demo_shop
 from crm_bridge.settings import StoreSettings
-from launcher import preflight
+from launcher import preflight, recommender_training
 from launcher.errors import StartupError
 from launcher.model import ensure_model, model_path_for, rasa_env
 from launcher.processes import ManagedProcess, ProcessDied, ProcessSpec
@@ -52,6 +53,25 @@ def prepare_store(database_url: str, *, seed_demo: bool) -> None:
                 session.commit()
     finally:
         engine.dispose()
+
+
+def prepare_recommender(store: StoreSettings) -> None:
+    """Train a first recommender version when there is none (seconds on the demo shop)."""
+    root = recommender_training.recommender_root(store.data_dir.resolve())
+    try:
+        version = recommender_training.ensure_trained(store.resolved_database_url(), root)
+    except Exception as error:  # the shop works without suggestions: say so, keep starting
+        print(f"warning: the product recommender could not be trained: {error}", flush=True)
+        return
+    if version:
+        print(f"Trained the product recommender ({version}) into {root}.", flush=True)
+
+
+def train_recommender(store: StoreSettings, *, fold_in: bool = False) -> str:
+    """`train-recommender`: a full training, or a fold-in of the newest events."""
+    root = recommender_training.recommender_root(store.data_dir.resolve())
+    run = recommender_training.fold_in if fold_in else recommender_training.train
+    return run(store.resolved_database_url(), root)
 
 
 def build_specs(
@@ -140,6 +160,7 @@ def prepare(settings: LauncherSettings, store: StoreSettings) -> list[ProcessSpe
         preflight.check_port_free(host, port, variable=variable)
     preflight.check_database(database_url)
     prepare_store(database_url, seed_demo=settings.seed_demo_shop)
+    prepare_recommender(store)
     model = settings.rasa_model or trained_model(settings, store)
     return build_specs(settings, store, model, rasa_bin)
 

@@ -36,6 +36,18 @@ _MESSAGE_KEYS = ("text", "buttons", "image", "custom")
 _EMPTY_NLU: dict[str, Any] = {"intent": None, "confidence": None, "entities": []}
 
 
+class WholeReplyCollector(CollectingOutputChannel):
+    """Collects replies without Rasa's habit of cutting a text at every blank line.
+
+    Rasa's collector turns a reply with paragraphs into one message per paragraph. The
+    gateway's channels present a reply best themselves (one bubble on the web, parts of
+    at most 4,096 characters on Telegram), so the reply travels whole.
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
 class BadRequest(ValueError):
     """The request body does not follow the gateway protocol."""
 
@@ -131,7 +143,7 @@ class GatewayInput(InputChannel):
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
 
-            collector = CollectingOutputChannel()
+            collector = WholeReplyCollector()
             message_id = uuid.uuid4().hex
             message = UserMessage(
                 text,

@@ -55,6 +55,6 @@ def test_upgrade_twice_is_harmless(blank_store_url: str) -> None:
     try:
         with engine.connect() as connection:
             versions = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-            assert versions.scalars().all() == ["0002"]
+            assert versions.scalars().all() == ["0003"]
     finally:
         engine.dispose()

@@ -15,7 +15,7 @@ from crm_bridge.settings import StoreSettings
 from launcher.model import ensure_model
 from launcher.processes import ManagedProcess, ProcessSpec
 from launcher.settings import PROJECT_ROOT, LauncherSettings
-from launcher.supervisor import build_specs, prepare_store
+from launcher.supervisor import build_specs, prepare_recommender, prepare_store
 
 STARTUP_TIMEOUT = 240.0
 
@@ -77,6 +77,7 @@ def start_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Stac
         gateway_port=free_port(), rasa_port=free_port(), actions_port=free_port()
     )
     prepare_store(store.resolved_database_url(), seed_demo=True)
+    prepare_recommender(store)
     specs: list[ProcessSpec] = build_specs(
         settings, store, trained_model(), settings.rasa_venv / "bin" / "rasa"
     )

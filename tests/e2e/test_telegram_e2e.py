@@ -126,6 +126,23 @@ def test_telegram_429_is_retried(telegram_stack: Stack, fake: FakeBotApi) -> Non
     assert attempts[0]["text"] == attempts[1]["text"]
 
 
+def test_telegram_long_reply_is_split_at_paragraphs(
+    telegram_stack: Stack, fake: FakeBotApi
+) -> None:
+    chat = new_chat_id()
+    _post(telegram_stack, text_update(chat, "please send me your full terms and conditions"))
+    parts = fake.wait_for("sendMessage", 2, where=_for(chat), timeout=30)
+    texts = [part["text"] for part in parts]
+    assert all(len(text) <= 4096 for text in texts)
+    assert texts[0].startswith("Here are our full terms and conditions")
+    assert texts[-1].rstrip().endswith("a member of our team will explain.")
+    # Split between paragraphs: no part starts or ends in the middle of a sentence.
+    assert all(text.rstrip().endswith(".") for text in texts)
+    outgoing = _transcript(telegram_stack, chat)
+    [recorded] = [m for m in outgoing if m.direction == MessageDirection.outgoing]
+    assert "\n\n".join(texts) == recorded.text  # recorded once, whole, as Rasa said it
+
+
 def test_telegram_wrong_secret_is_refused(telegram_stack: Stack, fake: FakeBotApi) -> None:
     chat = new_chat_id()
     response = _post(telegram_stack, text_update(chat, "hi"), secret="not-the-secret-123456")
