@@ -35,6 +35,10 @@ CHOICES: dict[str, tuple[str, str]] = {
     "ask_stock": ("Check if something is in stock", "/ask_stock"),
     "ask_category": ("Browse our products", "/ask_category"),
     "request_human": ("Talk to a person", "/request_human"),
+    # "More like this" and "Details" need a product, so only a card's button sends them.
+    "ask_recommendation": ("Get product suggestions", "/ask_recommendation"),
+    "show_more": ("See more suggestions", "/show_more"),
+    "cheaper": ("See cheaper suggestions", "/cheaper"),
     # The first example of each sub-intent in nlu_data/nlu/faq.yml.
     "faq/shipping": ("Ask about shipping", "How much does shipping cost?"),
     "faq/returns": ("Ask about returns", "How do I return an item?"),
@@ -43,6 +47,7 @@ CHOICES: dict[str, tuple[str, str]] = {
     "faq/warranty": ("Ask about the warranty", "What warranty do your products have?"),
     "faq/contact": ("Get our contact details", "How can I contact you?"),
     "faq/opening_hours": ("Ask about opening hours", "What are your opening hours?"),
+    "faq/terms": ("Read our terms and conditions", "what are your terms and conditions?"),
 }
 SOMETHING_ELSE: Button = button("Something else", "/out_of_scope")
 

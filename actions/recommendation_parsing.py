@@ -40,7 +40,8 @@ _AT_MOST = re.compile(
 )
 _AT_LEAST = re.compile(
     # "no more than 20" is a cap, not a floor.
-    r"\b(?:over|above|(?<!no )(?<!not )more than|at least|min(?:imum)?|upwards of|from)\s+" + _amount("amount"),
+    r"\b(?:over|above|(?<!no )(?<!not )more than|at least|min(?:imum)?|upwards of|from)\s+"
+    + _amount("amount"),
     re.I,
 )
 _BARE_PRICE = re.compile(

@@ -38,10 +38,11 @@ from actions.recommendation_parsing import parse_wish, without_gift_words
 from actions.recommendation_request import Request
 from actions.services import Store, get_model_loader, get_store
 from actions.suggestion_events import conversation_of, record_clicked
-from crm_bridge import products, recommendations
+from crm_bridge import orders, products, recommendations
 from crm_bridge.enums import SuggestionEventKind
 from crm_bridge.errors import StoreUnavailable
 from crm_bridge.models import Product
+from crm_bridge.recommender_data import is_consumable
 from recommender import Constraints, Context, LoadedModel, NoModelError, Recommendation
 
 logger = logging.getLogger(__name__)
@@ -134,11 +135,12 @@ def recommend(store: Store, loaded: LoadedModel, turn: Turn) -> Answer:
 def _next_request(session: Session, store: Store, turn: Turn) -> Request:
     """How this turn changes the request kept in the slots."""
     request = Request.from_slots(turn.slots)
-    fresh = not request.text and request.category is None and request.max_price is None
+    # "Show me more" with nothing asked before is a first request.
+    fresh = not request.shown and not request.text
     if turn.intent == requests.SIMILAR:
         anchor = turn.product_id or _named_product_id(session, store, turn.text)
         if anchor is not None:
-            return requests.similar_to(replace(request, shown=()), anchor)
+            return requests.similar_to(request, anchor)
     if turn.intent == requests.ASK or fresh or turn.intent == requests.SIMILAR:
         wish = parse_wish(turn.text)
         category = product_matching.match_category(
@@ -170,6 +172,9 @@ def _live_picks(
     )
     model = loaded.model
     if request.anchor is not None and request.anchor in model.catalogue_.index:
+        # `similar_items` knows no customer: leave out what they bought here.
+        bought = _bought_durables(session, user) if user is not None else set()
+        constraints = replace(constraints, exclude_ids=constraints.exclude_ids | bought)
         suggestions = model.similar_items(request.anchor, constraints=constraints, k=CANDIDATES)
     else:
         context = Context(text=request.context_text, item_ids=clicked)
@@ -182,6 +187,17 @@ def _live_picks(
         if len(picks) == CARDS:
             break
     return picks
+
+
+def _bought_durables(session: Session, contact_id: int) -> frozenset[int]:
+    """Products the contact bought that are not consumables (those may be bought again)."""
+    return frozenset(
+        item.product_id
+        for order in orders.list_for_contact(session, contact_id)
+        if order.status not in orders.NOT_PURCHASED
+        for item in order.items
+        if not is_consumable(item.product)
+    )
 
 
 def _fits(product: Product, request: Request) -> bool:
@@ -207,9 +223,8 @@ def _with_rejections(session: Session, store: Store, request: Request, text: str
 
 
 def _named_product_id(session: Session, store: Store, text: str) -> int | None:
-    entry = store.catalogue().by_name(
-        product_matching.find_product(text, store.catalogue().names) or ""
-    )
+    catalogue = store.catalogue()
+    entry = catalogue.by_name(product_matching.find_product(text, catalogue.names) or "")
     product = products.get_by_sku(session, entry.sku) if entry else None
     return product.id if product else None
 
@@ -280,6 +295,9 @@ def details(store: Store, turn: Turn) -> Answer:
         product_id = turn.product_id or _named_product_id(session, store, turn.text)
         product = products.get_product(session, product_id) if product_id else None
         answer = Answer()
+        if product_id is None:
+            answer.say("Which product would you like to know more about?")
+            return answer
         if product is None or not product.active:
             answer.say("Sorry, I can't find that product any more.")
             return answer
@@ -299,11 +317,6 @@ async def _answer(compute: Callable[..., Answer], *args: Any) -> Answer:
     """Run blocking work off the event loop; outages become a polite answer."""
     try:
         return await asyncio.to_thread(compute, get_store(), *args)
-    except NoModelError:
-        logger.warning("No recommender model yet: run `python -m launcher train-recommender`.")
-        answer = Answer()
-        answer.say(NO_MODEL_TEXT, [category_button(c) for c in get_store().catalogue().categories])
-        return answer
     except (SQLAlchemyError, StoreUnavailable):
         logger.exception("The CRM store failed while suggesting products.")
         answer = Answer()
@@ -312,7 +325,14 @@ async def _answer(compute: Callable[..., Answer], *args: Any) -> Answer:
 
 
 def _recommend_with_model(store: Store, turn: Turn) -> Answer:
-    return recommend(store, get_model_loader().get(), turn)
+    try:
+        loaded = get_model_loader().get()
+    except NoModelError:
+        logger.warning("No recommender model yet: run `python -m launcher train-recommender`.")
+        answer = Answer()
+        answer.say(NO_MODEL_TEXT, [category_button(c) for c in store.catalogue().categories])
+        return answer
+    return recommend(store, loaded, turn)
 
 
 class ActionRecommendProducts(Action):

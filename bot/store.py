@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crm_bridge.errors import StoreUnavailable
+from crm_bridge.transactions import run_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -27,17 +28,16 @@ SessionFactory = Callable[[], Session]
 async def run_in_session(
     factory: SessionFactory, work: Callable[[Session], T], *, commit: bool = False
 ) -> T:
-    """Call `work(session)` in a worker thread; commit when asked, roll back on error."""
+    """Call `work(session)` in a worker thread; commit when asked, roll back on error.
+
+    A SQLite write conflict with another process reruns `work` on a fresh session.
+    """
     return await anyio.to_thread.run_sync(functools.partial(_run, factory, work, commit))
 
 
 def _run(factory: SessionFactory, work: Callable[[Session], T], commit: bool) -> T:
     try:
-        with factory() as session:
-            result = work(session)
-            if commit:
-                session.commit()
-            return result
+        return run_transaction(factory, work, commit=commit)
     except SQLAlchemyError as error:
         logger.error("CRM store error: %s", error.__class__.__name__, exc_info=True)
         raise StoreUnavailable(str(error).splitlines()[0]) from error

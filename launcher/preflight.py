@@ -10,8 +10,13 @@ from launcher.errors import StartupError
 
 
 def check_port_free(host: str, port: int, *, variable: str) -> None:
-    """Refuse to start when something already listens on a port we need."""
+    """Refuse to start when something already listens on a port we need.
+
+    SO_REUSEADDR, as the servers themselves use it: connections of a just-stopped run
+    linger in TIME_WAIT, and without it a restart would be refused for a minute.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:

@@ -66,7 +66,7 @@ def test_under_amount_is_the_upper_bound(prefix: str, amount: int, currency: str
 def test_decimal_comma_and_point_mean_the_same(amount: int, fraction: int) -> None:
     point = parse_price_range(f"below {amount}.{fraction:02d} euros")
     comma = parse_price_range(f"below {amount},{fraction:02d} euros")
-    assert point == comma == PriceRange(None, amount + fraction / 100)
+    assert point == comma == PriceRange(None, float(f"{amount}.{fraction:02d}"))
 
 
 @given(low=amounts, high=amounts, joiner=st.sampled_from([" and ", " to ", "-", " - "]))

@@ -153,7 +153,7 @@ async def test_show_more_keeps_budget_and_shows_new_products(
 ) -> None:
     _, slots = await _ask(make_tracker, "something for the kitchen between 10 and 40 euros")
 
-    dispatcher, more = await _ask(make_tracker, "show me more", "show_more", **slots)
+    _, more = await _ask(make_tracker, "show me more", "show_more", **slots)
 
     first, second = slots["rec_shown"], more["rec_last_shown"]
     assert len(second) == 3 and not set(first) & set(second)
@@ -304,3 +304,63 @@ async def test_without_a_model_the_customer_is_offered_categories(
     assert "Lighting" in [b["title"] for b in message["buttons"]]
     assert slots == {}
     assert _events(store, conversation_id, Kind.shown) == []
+
+
+async def test_a_rejected_product_stays_out_of_later_requests(
+    store: Store, conversation_id: int, make_tracker: TrackerFactory
+) -> None:
+    first, slots = await _ask(make_tracker, "what would you recommend?")
+    rejected = _cards(first)[0]
+
+    _, slots = await _ask(
+        make_tracker, f"not the {rejected['name']}, show me others", "show_more", **slots
+    )
+    again, slots = await _ask(make_tracker, "what would you recommend?", **slots)
+
+    assert slots["rec_excluded"] == [rejected["product_id"]]
+    assert rejected["product_id"] not in [card["product_id"] for card in _cards(again)]
+    assert len(_cards(again)) == 3
+
+
+async def test_show_more_after_a_bare_request_does_not_repeat_it(
+    store: Store, conversation_id: int, make_tracker: TrackerFactory
+) -> None:
+    _, slots = await _ask(make_tracker, "/ask_recommendation")
+
+    _, more = await _ask(make_tracker, "/show_more", "show_more", **slots)
+
+    assert len(slots["rec_shown"]) == 3
+    assert not set(slots["rec_shown"]) & set(more["rec_last_shown"])
+
+
+async def test_more_like_this_leaves_out_what_the_customer_bought(
+    store: Store, make_tracker: TrackerFactory
+) -> None:
+    with store.transaction() as session:
+        customer = contacts.get_by_external_ref(session, "DEMO-C0003")
+        assert customer is not None
+        conversations.open_conversation(
+            session, contact_id=customer.id, channel=Channel.web, session_key=SENDER
+        )
+        durables = [
+            item.product
+            for order in orders.list_for_contact(session, customer.id)
+            if order.status not in orders.NOT_PURCHASED
+            for item in order.items
+            if not item.product.attributes["consumable"] and item.product.stock > 0
+        ]
+    # A product whose nearest neighbours include one the customer bought.
+    model = get_model_loader().get().model
+    anchor, durable = next(
+        (like.item_id, bought)
+        for bought in durables
+        for like in model.similar_items(bought.id, k=3)
+        if bought.id in [r.item_id for r in model.similar_items(like.item_id, k=2)]
+    )
+
+    payload = intent_payload("more_like_this", int(anchor))
+    dispatcher = CollectingDispatcher()
+    await ActionRecommendProducts().run(dispatcher, _button_tracker(make_tracker, payload, {}), {})
+
+    offered = [card["product_id"] for card in _cards(dispatcher)]
+    assert len(offered) == 3 and durable.id not in offered

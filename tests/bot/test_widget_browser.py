@@ -35,7 +35,32 @@ CHROMIUM_ARGS = [
 SCREENSHOT = Path("/tmp/chat-widget.png")
 
 
+MUG_CARD = {
+    "type": "product_card",
+    "product_id": 3,
+    "rank": 1,
+    "name": "Stoneware Mug",
+    "price": "€14.00",
+    "image": "/media/products/MUG-001.svg",
+    "reason": "Popular with customers who bought Sencha Green Tea",
+    "buttons": [
+        {"title": "Details", "payload": '/product_details{"product_id": 3}'},
+        {"title": "More like this", "payload": '/more_like_this{"product_id": 3}'},
+    ],
+    "url": None,
+}
+
+
 def _reply_with_offer_image(text: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    if text == "What would you recommend?":
+        return {
+            "messages": [
+                {"text": "Here are some ideas under €30:"},
+                {"text": None, "custom": MUG_CARD},
+                {"text": None, "custom": {**MUG_CARD, "name": "Second Mug", "rank": 2}},
+            ],
+            "nlu": {"intent": "ask_recommendation", "confidence": 0.99, "entities": []},
+        }
     if text == "/show_offers":
         return {
             "messages": [{"text": "Our tea of the week:", "image": "/media/products/TEA-001.svg"}],
@@ -107,5 +132,47 @@ def test_widget_chats_presses_a_button_and_keeps_history_after_reload(gateway_ur
             page.get_by_label("Your message").fill("Thanks!")
             page.get_by_role("button", name="Send").click()
             expect(log.locator(".cw-bot").last).to_contain_text("You said: Thanks!")
+        finally:
+            browser.close()
+
+
+def test_widget_shows_product_cards_and_sends_a_cards_button(gateway_url: str) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.goto(gateway_url + "/")
+            page.get_by_role("button", name="Open chat").click()
+            page.get_by_label("Your message").fill("What would you recommend?")
+            page.get_by_label("Your message").press("Enter")
+
+            log = page.get_by_role("log")
+            cards = log.locator(".cw-card")
+            expect(cards).to_have_count(2)
+            first = cards.first
+            expect(first.locator(".cw-card-name")).to_have_text("Stoneware Mug")
+            expect(first.locator(".cw-card-price")).to_have_text("€14.00")
+            expect(first.locator(".cw-card-reason")).to_have_text(
+                "Popular with customers who bought Sencha Green Tea"
+            )
+            image = first.locator("img")
+            expect(image).to_be_visible()
+            assert image.evaluate("img => img.naturalWidth") > 0
+            page.screenshot(path=str(SCREENSHOT.with_name("chat-widget-cards.png")))
+
+            first.get_by_role("button", name="More like this").click()
+            expect(log.locator(".cw-customer").last).to_have_text("More like this")
+            expect(log.locator(".cw-bot").last).to_contain_text(
+                'You picked /more_like_this{"product_id": 3}'
+            )
+
+            page.reload()
+            # After a reload both cards come back from the transcript.
+            expect(log.locator(".cw-card")).to_have_count(2)
+            expect(log.locator(".cw-card-name")).to_have_text(["Stoneware Mug", "Second Mug"])
         finally:
             browser.close()

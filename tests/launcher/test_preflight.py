@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from launcher.errors import StartupError
+from launcher.preflight import check_port_free
 from launcher.settings import PROJECT_ROOT
 from tests.e2e.stack import free_port
 
@@ -61,3 +65,26 @@ def test_taken_port_is_one_line(tmp_path: Path) -> None:
 def test_missing_model_is_one_line(tmp_path: Path) -> None:
     line = _one_error_line(_prepare(tmp_path, RASA_MODEL=str(tmp_path / "nope.tar.gz")))
     assert "nope.tar.gz" in line
+
+
+def test_port_with_only_lingering_connections_counts_as_free() -> None:
+    """A port whose last server stopped (connections in TIME_WAIT) can be used again."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server side closes first, so its end lingers in TIME_WAIT
+        client.close()
+    check_port_free("127.0.0.1", port, variable="GATEWAY_PORT")
+
+
+def test_port_with_a_listener_is_refused() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with pytest.raises(StartupError, match=f"port {port} on 127.0.0.1 is already in use"):
+            check_port_free("127.0.0.1", port, variable="GATEWAY_PORT")

@@ -135,22 +135,66 @@
       bubble.appendChild(img);
     }
     if (message.buttons && message.buttons.length) {
-      var chips = el("div", "cw-chips", { role: "group", "aria-label": "Suggested replies" });
-      message.buttons.forEach(function (button) {
-        var chip = el("button", "cw-chip", { type: "button" });
-        chip.textContent = button.title;
-        chip.disabled = !live;
-        chip.addEventListener("click", function () {
-          Array.prototype.forEach.call(chips.children, function (c) { c.disabled = true; });
-          chip.classList.add("cw-chosen");
-          sendFrame({ type: "button", title: button.title, payload: button.payload }, button.title);
-        });
-        chips.appendChild(chip);
-      });
-      bubble.appendChild(chips);
+      bubble.appendChild(renderChips(message.buttons, live, "Suggested replies"));
     }
+    var card = message.custom;
+    if (card && card.type === "product_card") bubble.appendChild(renderCard(card, live));
     if (bubble.childNodes.length) log.appendChild(bubble);
     scrollDown();
+  }
+
+  // Buttons sending their payload; once one is pressed its group is done.
+  function renderChips(buttons, live, label) {
+    var chips = el("div", "cw-chips", { role: "group", "aria-label": label });
+    buttons.forEach(function (button) {
+      if (!button || !button.title || !button.payload) return;
+      var chip = el("button", "cw-chip", { type: "button" });
+      chip.textContent = button.title;
+      chip.disabled = !live;
+      chip.addEventListener("click", function () {
+        Array.prototype.forEach.call(chips.children, function (c) { c.disabled = true; });
+        chip.classList.add("cw-chosen");
+        sendFrame({ type: "button", title: button.title, payload: button.payload }, button.title);
+      });
+      chips.appendChild(chip);
+    });
+    return chips;
+  }
+
+  // A product card (custom payload {type: "product_card", name, price, image, reason,
+  // buttons, url}); every field is optional and set as text, never as HTML.
+  function renderCard(card, live) {
+    var node = el("article", "cw-card", { "aria-label": card.name || "Product" });
+    var src = card.image && safeImage(card.image);
+    if (src) {
+      var img = el("img", "cw-card-image", { src: src, alt: card.name || "" });
+      img.addEventListener("load", scrollDown);
+      node.appendChild(img);
+    }
+    var name = el("h3", "cw-card-name");
+    var href = card.url && safeImage(card.url);
+    if (href) {
+      var a = el("a", null, { href: href, target: "_blank", rel: "noopener" });
+      a.textContent = card.name || "";
+      name.appendChild(a);
+    } else {
+      name.textContent = card.name || "";
+    }
+    node.appendChild(name);
+    if (card.price) {
+      var price = el("p", "cw-card-price");
+      price.textContent = card.price;
+      node.appendChild(price);
+    }
+    if (card.reason) {
+      var reason = el("p", "cw-card-reason");
+      reason.textContent = card.reason;
+      node.appendChild(reason);
+    }
+    if (card.buttons && card.buttons.length) {
+      node.appendChild(renderChips(card.buttons, live, "Actions for " + (card.name || "product")));
+    }
+    return node;
   }
 
   function clearLog() {
@@ -160,9 +204,13 @@
 
   function renderHistory(messages) {
     clearLog();
+    // Buttons stay usable on every bot message after the customer's last one (a reply
+    // of several product cards), not only on the very last message.
+    var lastIncoming = -1;
+    messages.forEach(function (m, i) { if (m.direction === "incoming") lastIncoming = i; });
     messages.forEach(function (m, i) {
       if (m.direction === "incoming") renderCustomer(m.text || "");
-      else renderBot(m, i === messages.length - 1);
+      else renderBot(m, i > lastIncoming);
     });
     sentSinceHello.forEach(renderCustomer);
   }
