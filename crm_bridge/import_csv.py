@@ -2,7 +2,7 @@
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -44,11 +44,12 @@ class Row:
 
 @dataclass
 class Table:
-    """The usable rows of one file and the problems found while reading it."""
+    """The usable rows of one file, the problems found while reading it, its known columns."""
 
     name: str
     rows: list[Row]
     errors: list[RowError]
+    columns: frozenset[str] = field(default_factory=frozenset)
 
 
 def read_table(path: Path, *, required: tuple[str, ...], optional: tuple[str, ...]) -> Table:
@@ -76,7 +77,7 @@ def read_table(path: Path, *, required: tuple[str, ...], optional: tuple[str, ..
         errors = [RowError(name, 1, column, "required column is missing") for column in missing]
         return Table(name, [], errors)
     known = set(required) | set(optional)
-    table = Table(name, [], [])
+    table = Table(name, [], [], frozenset(columns) & known)
     for number, cells in records:
         if len(cells) > len(columns):
             reason = f"has {len(cells)} values but the header has {len(columns)} columns"

@@ -17,6 +17,8 @@ _WHOLE = re.compile(r"[+-]?[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.([a-z]{2,}|xn--[a-z0-9-]+)", re.IGNORECASE)
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ().-]{3,38}")
+_YES = frozenset({"true", "yes", "1"})
+_NO = frozenset({"false", "no", "0", ""})
 
 
 def parse_text(text: str, *, max_length: int) -> str:
@@ -92,6 +94,16 @@ def parse_currency(text: str) -> str:
     if not _CURRENCY.fullmatch(value):
         raise ValueError("must be a 3-letter currency code like EUR")
     return value.upper()
+
+
+def parse_yes_no(text: str) -> bool:
+    """Return True for true/yes/1 and False for false/no/0 or an empty cell, in any case."""
+    value = text.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError("must be true or false (yes/no and 1/0 also work)")
 
 
 def parse_datetime(text: str) -> datetime:

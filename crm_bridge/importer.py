@@ -24,7 +24,7 @@ __all__ = ["ImportFailed", "ImportSummary", "RowError", "import_shop"]
 
 PRODUCT_COLUMNS = (
     ("sku", "name", "category", "price"),
-    ("description", "currency", "stock", "image_url"),
+    ("description", "currency", "stock", "image_url", "consumable"),
 )
 CUSTOMER_COLUMNS = (("external_id", "name"), ("email", "phone"))
 ORDER_COLUMNS = (
@@ -100,6 +100,7 @@ def _check_products(check: _Checker, path: Path) -> dict[str, dict[str, Any]]:
     check.errors.extend(table.errors)
     found: dict[str, dict[str, Any]] = {}
     first_row: dict[str, int] = {}
+    has_consumable = "consumable" in table.columns
     for row in table.rows:
         values = {
             "sku": check.cell(table.name, row, "sku", v.parse_identifier),
@@ -113,6 +114,12 @@ def _check_products(check: _Checker, path: Path) -> dict[str, dict[str, Any]]:
             "stock": check.cell(table.name, row, "stock", v.parse_stock, 0),
             "image_url": check.cell(
                 table.name, row, "image_url", lambda t: v.parse_optional_text(t, max_length=500)
+            ),
+            # Without the column, a re-import leaves the stored flag as it is.
+            "attributes": (
+                {"consumable": check.cell(table.name, row, "consumable", v.parse_yes_no)}
+                if has_consumable
+                else {}
             ),
         }
         sku = values["sku"]
@@ -211,8 +218,13 @@ def _write(
     people: dict[str, dict[str, Any]],
     shop_orders: list[_Order],
 ) -> ImportSummary:
-    for values in catalogue.values():
-        products.upsert_product(session, **values)
+    for sku, values in catalogue.items():
+        # Attributes the file does not set (the demo's, or set by hand) survive a re-import.
+        existing = products.get_by_sku(session, sku)
+        kept = existing.attributes if existing is not None else {}
+        products.upsert_product(
+            session, **{**values, "attributes": {**kept, **values["attributes"]}}
+        )
     for ref, values in people.items():
         contacts.upsert_customer(session, external_ref=ref, **values)
     skus = sorted({sku for order in shop_orders for sku, _, _ in order.lines})

@@ -19,6 +19,7 @@ PARSERS = [
     v.parse_currency,
     v.parse_datetime,
     v.parse_identifier,
+    v.parse_yes_no,
 ]
 
 
@@ -124,6 +125,36 @@ def test_identifiers_refuse_inner_spaces() -> None:
     assert v.parse_identifier("  LAN-1 ") == "LAN-1"
     with pytest.raises(ValueError, match="must not contain spaces"):
         v.parse_identifier("LAN 1")
+
+
+def _any_case(word: str) -> st.SearchStrategy[str]:
+    """The word in every mix of upper and lower case, with spaces around it."""
+    cases = st.lists(st.booleans(), min_size=len(word), max_size=len(word))
+    letters = cases.map(
+        lambda upper: "".join(c.upper() if u else c for c, u in zip(word, upper, strict=True))
+    )
+    return st.builds(lambda pad, text: f"{pad}{text}{pad}", st.sampled_from(["", " "]), letters)
+
+
+@given(st.sampled_from(["true", "yes", "1"]).flatmap(_any_case))
+def test_yes_words_are_true(text: str) -> None:
+    assert v.parse_yes_no(text) is True
+
+
+@given(st.sampled_from(["false", "no", "0", ""]).flatmap(_any_case))
+def test_no_words_and_empty_are_false(text: str) -> None:
+    assert v.parse_yes_no(text) is False
+
+
+@given(st.text(max_size=10))
+@example("y")
+@example("maybe")
+@example("2")
+@example("tru e")
+def test_anything_else_is_not_a_yes_no(text: str) -> None:
+    assume(text.strip().lower() not in {"true", "yes", "1", "false", "no", "0", ""})
+    with pytest.raises(ValueError, match="must be true or false"):
+        v.parse_yes_no(text)
 
 
 @pytest.mark.parametrize("parse", PARSERS)

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crm_bridge import contacts, orders, products
+from crm_bridge import contacts, orders, products, recommender_data
 from crm_bridge.importer import ImportFailed, RowError, import_shop
 from crm_bridge.models import Contact, Order, OrderItem, Product
 from tests.utils.factories import make_contact, make_product
@@ -195,6 +195,75 @@ def test_a_failure_while_writing_leaves_nothing_behind(
         import_shop(store_session, **paths)
     assert _count(store_session, Product) == 0
     assert _count(store_session, Contact) == 0
+
+
+CONSUMABLES = """sku,name,category,price,consumable
+CAN-1,Beeswax Candle,lighting,6.90,yes
+COF-1,Coffee Beans,kitchen,12.00, TRUE
+FOOD-1,Dog Food,pets,30,1
+LAN-1,Blue Glass Lantern,lighting,24.99,No
+MUG-1,Enamel Camping Mug,camping,9.50,
+TENT-1,Tent,camping,199,false
+STOVE-1,Stove,camping,49,0
+"""
+
+
+def _consumable_skus(session: Session) -> set[str]:
+    """SKUs the recommender's catalogue conversion sees as consumable."""
+    flagged = {row.id for row in recommender_data.catalogue_rows(session) if row.is_consumable}
+    return {product.sku for product in session.scalars(sa.select(Product)) if product.id in flagged}
+
+
+def test_consumable_column_flags_products_for_the_recommender(
+    store_session: Session, tmp_path: Path
+) -> None:
+    summary = import_shop(store_session, **_write(tmp_path, products=CONSUMABLES))
+    assert summary.products == 7
+    assert _consumable_skus(store_session) == {"CAN-1", "COF-1", "FOOD-1"}
+    candle = products.get_by_sku(store_session, "CAN-1")
+    mug = products.get_by_sku(store_session, "MUG-1")
+    assert candle is not None and candle.attributes == {"consumable": True}
+    assert mug is not None and mug.attributes == {"consumable": False}  # empty cell = false
+
+
+def test_a_bad_consumable_value_is_a_row_error_and_nothing_is_imported(
+    store_session: Session, tmp_path: Path
+) -> None:
+    bad = CONSUMABLES + "SOAP-1,Soap,bath,3.50,maybe\nSALT-1,Salt,kitchen,1,y\n"
+    assert _errors(store_session, **_write(tmp_path, products=bad)) == [
+        "products.csv row 9, column consumable: must be true or false (yes/no and 1/0 also work)",
+        "products.csv row 10, column consumable: must be true or false (yes/no and 1/0 also work)",
+    ]
+    assert _count(store_session, Product) == 0
+
+
+def test_files_without_the_consumable_column_still_import(
+    store_session: Session, tmp_path: Path
+) -> None:
+    summary = import_shop(store_session, **_write(tmp_path, products=PRODUCTS))
+    assert summary.products == 2
+    assert _consumable_skus(store_session) == set()
+    lantern = products.get_by_sku(store_session, "LAN-1")
+    assert lantern is not None and lantern.attributes == {}
+
+
+def test_reimport_keeps_other_attributes_and_a_flag_the_file_does_not_mention(
+    store_session: Session, tmp_path: Path
+) -> None:
+    make_product(store_session, sku="CAN-1", attributes={"kind": "candle", "consumable": False})
+    make_product(store_session, sku="LAN-1", attributes={"kind": "lantern", "consumable": True})
+    import_shop(store_session, **_write(tmp_path, products=CONSUMABLES))
+    candle = products.get_by_sku(store_session, "CAN-1")
+    lantern = products.get_by_sku(store_session, "LAN-1")
+    assert candle is not None and candle.attributes == {"kind": "candle", "consumable": True}
+    assert lantern is not None and lantern.attributes == {"kind": "lantern", "consumable": False}
+
+    without_column = "sku,name,category,price\nCAN-1,Beeswax Candle,lighting,7.50\n"
+    import_shop(store_session, **_write(tmp_path, products=without_column))
+    candle = products.get_by_sku(store_session, "CAN-1")
+    assert candle is not None and candle.price == Decimal("7.50")
+    assert candle.attributes == {"kind": "candle", "consumable": True}
+    assert "CAN-1" in _consumable_skus(store_session)
 
 
 def test_row_error_reads_like_a_sentence() -> None:
