@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from implicit.cpu.als import AlternatingLeastSquares
 from implicit.nearest_neighbours import BM25Recommender, CosineRecommender
+from threadpoolctl import threadpool_limits
 
 from recommender.base import Recommender
 from recommender.catalogue import Catalogue
@@ -162,15 +163,18 @@ class ALSRecommender(Recommender):
         self.num_threads = num_threads
 
     def _fit(self, matrix: TrainingMatrix, catalogue: Catalogue) -> None:
-        self.model_ = AlternatingLeastSquares(
-            factors=self.factors,
-            regularization=self.regularization,
-            alpha=self.alpha,
-            iterations=self.iterations,
-            random_state=self.random_state,
-            num_threads=self.num_threads,
-        )
-        self.model_.fit(log_scaled(matrix.weights), show_progress=False)
+        # implicit parallelises ALS itself; a BLAS thread pool inside it only competes
+        # (implicit checks this when the model is built, so both steps run under the limit).
+        with threadpool_limits(1, "blas"):
+            self.model_ = AlternatingLeastSquares(
+                factors=self.factors,
+                regularization=self.regularization,
+                alpha=self.alpha,
+                iterations=self.iterations,
+                random_state=self.random_state,
+                num_threads=self.num_threads,
+            )
+            self.model_.fit(log_scaled(matrix.weights), show_progress=False)
         factors = self.model_.item_factors
         self.gram_ = factors.T @ factors
         norms = np.linalg.norm(factors, axis=1, keepdims=True)

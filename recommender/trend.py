@@ -45,7 +45,11 @@ class TrendRecommender(PopularityRecommender):
         ages = matrix.age_days.tocsc()
         recent = _customers_within(ages, self.short_days)
         total = _customers_within(ages, self.long_days)
-        scores = recent / (total + self.shrinkage)
+        denominator = total + self.shrinkage
+        # Items nobody bought in the reference window score 0, not 0/0 (NaN).
+        scores = np.divide(
+            recent, denominator, out=np.zeros(len(recent), dtype=np.float64), where=denominator > 0
+        )
         self.item_scores_ = scores / scores.max() if scores.max() > 0 else scores
         self._rank_in_category = np.zeros(len(scores), dtype=np.int64)
 
