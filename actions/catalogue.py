@@ -183,36 +183,41 @@ async def _note_asked(tracker: Tracker, reply: Reply) -> None:
         await asyncio.to_thread(record_asked, get_store(), tracker.sender_id, reply.product)
 
 
-class ActionProductPrice(Action):
+class _ProductQuestion(Action):
+    """A question about one product, named in the message or answered about just before.
+
+    Subclasses set the action's name and the function that builds the reply from the
+    customer's text and the `last_product` slot.
+    """
+
+    action_name: str
+    build_reply: Callable[[Store, str, str | None], Reply]
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        text = latest_customer_text(tracker)
+        last = tracker.get_slot(LAST_PRODUCT_SLOT)
+        reply = await _reply_in_thread(type(self).build_reply, text, last)
+        await _note_asked(tracker, reply)
+        return reply.send(dispatcher)
+
+
+class ActionProductPrice(_ProductQuestion):
     """Answers "how much is the ceramic lantern"."""
 
-    def name(self) -> str:
-        return "action_product_price"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        text = latest_customer_text(tracker)
-        last = tracker.get_slot(LAST_PRODUCT_SLOT)
-        reply = await _reply_in_thread(price_reply, text, last)
-        await _note_asked(tracker, reply)
-        return reply.send(dispatcher)
+    action_name = "action_product_price"
+    build_reply = price_reply
 
 
-class ActionProductStock(Action):
+class ActionProductStock(_ProductQuestion):
     """Answers "do you have the titanium camping mug in stock"."""
 
-    def name(self) -> str:
-        return "action_product_stock"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        text = latest_customer_text(tracker)
-        last = tracker.get_slot(LAST_PRODUCT_SLOT)
-        reply = await _reply_in_thread(stock_reply, text, last)
-        await _note_asked(tracker, reply)
-        return reply.send(dispatcher)
+    action_name = "action_product_stock"
+    build_reply = stock_reply
 
 
 class ActionListCategory(Action):
