@@ -9,6 +9,7 @@ the action server's event loop keeps serving other conversations.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import logging
 from collections.abc import Callable
@@ -183,15 +184,20 @@ async def _note_asked(tracker: Tracker, reply: Reply) -> None:
         await asyncio.to_thread(record_asked, get_store(), tracker.sender_id, reply.product)
 
 
-class _ProductQuestion(Action):
+class _ProductQuestion(Action, abc.ABC):
     """A question about one product, named in the message or answered about just before.
 
-    Subclasses set the action's name and the function that builds the reply from the
-    customer's text and the `last_product` slot.
+    Subclasses set the action's name and `build_reply`, which builds the reply from the
+    customer's text and the `last_product` slot. Abstract, so that rasa-sdk, which
+    registers every Action subclass it finds, skips this base.
     """
 
     action_name: str
-    build_reply: Callable[[Store, str, str | None], Reply]
+
+    @staticmethod
+    @abc.abstractmethod
+    def build_reply(store: Store, text: str, last_product: str | None) -> Reply:
+        """The answer to the customer's question."""
 
     def name(self) -> str:
         return self.action_name
@@ -201,7 +207,7 @@ class _ProductQuestion(Action):
     ) -> list[dict[str, Any]]:
         text = latest_customer_text(tracker)
         last = tracker.get_slot(LAST_PRODUCT_SLOT)
-        reply = await _reply_in_thread(type(self).build_reply, text, last)
+        reply = await _reply_in_thread(self.build_reply, text, last)
         await _note_asked(tracker, reply)
         return reply.send(dispatcher)
 
@@ -210,14 +216,14 @@ class ActionProductPrice(_ProductQuestion):
     """Answers "how much is the ceramic lantern"."""
 
     action_name = "action_product_price"
-    build_reply = price_reply
+    build_reply = staticmethod(price_reply)
 
 
 class ActionProductStock(_ProductQuestion):
     """Answers "do you have the titanium camping mug in stock"."""
 
     action_name = "action_product_stock"
-    build_reply = stock_reply
+    build_reply = staticmethod(stock_reply)
 
 
 class ActionListCategory(Action):
