@@ -14,8 +14,8 @@ from threadpoolctl import threadpool_limits
 
 from benchmarks.recommender.baselines import Result, run_baselines
 from benchmarks.recommender.latency import synthetic_shop, time_requests
-from benchmarks.recommender.online_retail import Split, read_purchases, split
 from benchmarks.recommender.report import GOALS, format_table, write_chart, write_json
+from benchmarks.recommender.retail_dataset import Split, read_purchases, split
 from recommender import HybridRecommender, evaluate
 from recommender.tuning import TuningResult, tune_hybrid
 

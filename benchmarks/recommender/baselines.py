@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from implicit.als import AlternatingLeastSquares
 from implicit.nearest_neighbours import BM25Recommender
 
-from benchmarks.recommender.online_retail import Split
+from benchmarks.recommender.retail_dataset import Split
 from recommender import RankingMetrics, ranking_metrics
 
 
