@@ -82,16 +82,24 @@ def not_found_reply(text: str, catalogue: Catalogue, make_button: Callable[[str]
     )
 
 
-def price_reply(store: Store, text: str, last_product: str | None) -> Reply:
-    """Price of the named product, with a word on its availability."""
+def _named_product(
+    store: Store, session: Session, text: str, last_product: str | None
+) -> Product | None:
+    """The live, still-sold product the customer means, or None."""
     catalogue = store.catalogue()
     entry = _entry(catalogue, resolve_product(text, last_product, catalogue))
     if entry is None:
-        return not_found_reply(text, catalogue, price_button)
+        return None
+    product = products.get_by_sku(session, entry.sku)
+    return product if product is not None and product.active else None
+
+
+def price_reply(store: Store, text: str, last_product: str | None) -> Reply:
+    """Price of the named product, with a word on its availability."""
     with store.transaction() as session:
-        product = products.get_by_sku(session, entry.sku)
-        if product is None or not product.active:
-            return not_found_reply(text, catalogue, price_button)
+        product = _named_product(store, session, text, last_product)
+        if product is None:
+            return not_found_reply(text, store.catalogue(), price_button)
         price = format_price(product.price, product.currency)
         availability = "It's in stock." if product.stock > 0 else "It's out of stock right now."
         return Reply(f"The {product.name} costs {price}. {availability}", product=product.name)
@@ -99,14 +107,10 @@ def price_reply(store: Store, text: str, last_product: str | None) -> Reply:
 
 def stock_reply(store: Store, text: str, last_product: str | None) -> Reply:
     """Availability of the named product; in-stock alternatives when it has run out."""
-    catalogue = store.catalogue()
-    entry = _entry(catalogue, resolve_product(text, last_product, catalogue))
-    if entry is None:
-        return not_found_reply(text, catalogue, stock_button)
     with store.transaction() as session:
-        product = products.get_by_sku(session, entry.sku)
-        if product is None or not product.active:
-            return not_found_reply(text, catalogue, stock_button)
+        product = _named_product(store, session, text, last_product)
+        if product is None:
+            return not_found_reply(text, store.catalogue(), stock_button)
         reply = Reply(stock_phrase(product.name, product.stock), product=product.name)
         if product.stock <= 0:
             alternatives = [

@@ -11,8 +11,10 @@ import json
 import socket
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.utils.local_http import LocalHttpServer
 
 Reply = dict[str, Any]
 
@@ -58,26 +60,19 @@ class StandInRasa:
         self.reply = reply
         self.requests: list[dict[str, Any]] = []
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._http = LocalHttpServer(self._handler_class(), port)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._http.origin
 
     def start(self) -> StandInRasa:
-        self._thread.start()
+        self._http.start()
         return self
 
     def stop(self) -> None:
         self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def _answer(self, body: dict[str, Any]) -> tuple[int, bytes]:
         self.requests.append(body)

@@ -15,9 +15,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.utils.local_http import LocalHttpServer
 
 TOKEN = "123456:TEST-fake-token"
 BOT_USER = {
@@ -46,27 +48,20 @@ class FakeBotApi:
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._changed = threading.Condition()
         self._message_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._http = LocalHttpServer(self._handler_class())
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/bot"
+        return f"{self._http.origin}/bot"
 
     def start(self) -> FakeBotApi:
-        self._thread.start()
+        self._http.start()
         return self
 
     def stop(self) -> None:
         with self._changed:
             self._changed.notify_all()
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     # --- what tests set up -------------------------------------------------------------
 
