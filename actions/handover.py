@@ -18,9 +18,11 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.customer_text import latest_customer_text
-from actions.services import Store, get_store
+from actions.services import Store, get_mail_settings, get_store
 from crm_bridge import conversations, handovers
 from crm_bridge.errors import StoreUnavailable
+from mailer.outbox import enqueue_handover_notification
+from mailer.settings import MailSettings
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +46,32 @@ class HandoverOutcome(Enum):
     unknown_conversation = "unknown_conversation"
 
 
-def record_handover(store: Store, *, session_key: str, reason: str) -> HandoverOutcome:
-    """Open (or keep) a hand-over for the conversation with this session key."""
+def record_handover(
+    store: Store, *, session_key: str, reason: str, mail_settings: MailSettings | None = None
+) -> HandoverOutcome:
+    """Open (or keep) a hand-over for the conversation with this session key.
+
+    With `mail_settings`, the staff notification is queued in the same transaction; a
+    problem with it is logged and never costs the customer their hand-over.
+    """
     with store.transaction() as session:
         conversation = conversations.get_by_session_key(session, session_key)
         if conversation is None:
             return HandoverOutcome.unknown_conversation
-        handovers.request_handover(
+        handover = handovers.request_handover(
             session, conversation_id=conversation.id, reason=reason[:REASON_MAX_CHARS] or None
         )
+        if mail_settings is not None:
+            try:
+                with session.begin_nested():
+                    enqueue_handover_notification(
+                        session,
+                        conversation_id=conversation.id,
+                        reason=handover.reason,
+                        settings=mail_settings,
+                    )
+            except Exception:
+                logger.exception("Could not queue the hand-over email for %s.", session_key)
         return HandoverOutcome.recorded
 
 
@@ -68,7 +87,11 @@ class ActionRequestHuman(Action):
         reason = latest_customer_text(tracker)
         try:
             outcome = await asyncio.to_thread(
-                record_handover, get_store(), session_key=tracker.sender_id, reason=reason
+                record_handover,
+                get_store(),
+                session_key=tracker.sender_id,
+                reason=reason,
+                mail_settings=get_mail_settings(),
             )
         except (SQLAlchemyError, StoreUnavailable):
             logger.exception("Could not record the hand-over of %s.", tracker.sender_id)

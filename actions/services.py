@@ -10,20 +10,27 @@ catalogue question, while imports and the demo seed must still show up without a
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from crm_bridge import products
 from crm_bridge.db import make_engine, make_session_factory
 from crm_bridge.settings import StoreSettings
+from crm_bridge.transactions import run_transaction
+from mailer.settings import MailSettings
 from recommender import ModelLoader
 
 CATALOGUE_TTL_SECONDS = 30.0
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,11 @@ class Store:
         finally:
             session.close()
 
+    def run(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a transaction, again on a fresh snapshot if SQLite reports a
+        conflict with another process's write (see `crm_bridge.transactions`)."""
+        return run_transaction(self._session_factory, work)
+
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown)."""
         self._engine.dispose()
@@ -123,3 +135,13 @@ def get_model_loader() -> ModelLoader:
     """
     root = StoreSettings().data_dir.resolve() / RECOMMENDER_FOLDER
     return ModelLoader(root, check_interval=MODEL_CHECK_SECONDS)
+
+
+@functools.cache
+def get_mail_settings() -> MailSettings | None:
+    """Email settings of the action server, read once; None (logged) when they are invalid."""
+    try:
+        return MailSettings()
+    except ValidationError as error:
+        logger.error("Email settings are invalid, so no email is queued: %s", error)
+        return None

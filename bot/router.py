@@ -14,6 +14,10 @@ Replies the gateway gives itself (a channel's `/help`, a polite "I can only read
 go through `reply_locally`, so they are recorded the same way without asking Rasa. A
 channel that must change the contact too (a deep-link source, a withdrawn consent) passes
 an `effect`, run in the same transaction as the recording.
+
+Every recorded message is announced on the `events` hub (when given), so the staff
+console shows it live; the event after the replies carries the conversation's status as
+the actions left it (a hand-over request puts it in `waiting`).
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.events import ConversationEvent, EventHub, publish_quietly
 from bot.messages import Button, InboundMessage, NluResult, OutboundMessage, TranscriptEntry
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.store import SessionFactory, run_in_session
 from crm_bridge import contacts, conversations, messages
 from crm_bridge.enums import ConversationStatus, MessageDirection, SenderType
 from crm_bridge.errors import StoreUnavailable
-from crm_bridge.models import Message
+from crm_bridge.models import Conversation, Message
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +59,12 @@ class _Recorded:
 class ConversationRouter:
     """Channel-agnostic handling of customer messages."""
 
-    def __init__(self, session_factory: SessionFactory, rasa: RasaClient) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, rasa: RasaClient, events: EventHub | None = None
+    ) -> None:
         self._sessions = session_factory
         self._rasa = rasa
+        self._events = events
 
     async def handle(
         self,
@@ -74,6 +82,7 @@ class ConversationRouter:
         recorded = await run_in_session(
             self._sessions, lambda s: _record_inbound(s, inbound, effect), commit=True
         )
+        await self._announce(recorded.conversation_id, recorded.status)
         if recorded.status is ConversationStatus.human:
             return []
         if on_pending is not None:
@@ -81,10 +90,12 @@ class ConversationRouter:
         replies, nlu = await self._ask_rasa(inbound, recorded)
         record = partial(_record_replies, recorded=recorded, nlu=nlu, replies=replies)
         try:
-            await run_in_session(self._sessions, record, commit=True)
+            status = await run_in_session(self._sessions, record, commit=True)
         except StoreUnavailable:
             # The answer exists already (Rasa's tracker has moved on); deliver it anyway.
             logger.error("Replies for conversation %s were not recorded", recorded.conversation_id)
+        else:
+            await self._announce(recorded.conversation_id, status)
         return replies
 
     async def reply_locally(
@@ -97,16 +108,23 @@ class ConversationRouter:
         """Record `inbound` and the gateway's own `replies` in one transaction; Rasa is not
         asked. Raises `StoreUnavailable` when nothing could be recorded."""
 
-        def record(session: Session) -> None:
+        def record(session: Session) -> tuple[int, ConversationStatus]:
             recorded = _record_inbound(session, inbound, effect)
-            _record_replies(session, recorded=recorded, nlu=NluResult(), replies=replies)
+            status = _record_replies(session, recorded=recorded, nlu=NluResult(), replies=replies)
+            return recorded.conversation_id, status
 
-        await run_in_session(self._sessions, record, commit=True)
+        conversation_id, status = await run_in_session(self._sessions, record, commit=True)
+        await self._announce(conversation_id, status)
         return replies
 
     async def history(self, session_key: str) -> list[TranscriptEntry] | None:
         """The recorded transcript of a conversation, or None when it does not exist yet."""
         return await run_in_session(self._sessions, lambda s: _transcript(s, session_key))
+
+    async def _announce(self, conversation_id: int, status: ConversationStatus) -> None:
+        await publish_quietly(
+            self._events, ConversationEvent("message", conversation_id, str(status))
+        )
 
     async def _ask_rasa(
         self, inbound: InboundMessage, recorded: _Recorded
@@ -167,7 +185,8 @@ def _record_inbound(
 
 def _record_replies(
     session: Session, *, recorded: _Recorded, nlu: NluResult, replies: list[OutboundMessage]
-) -> None:
+) -> ConversationStatus:
+    """Store the parse and the replies; return the conversation's status now."""
     inbound = session.get(Message, recorded.message_id)
     if inbound is not None and nlu.intent is not None:
         messages.set_nlu_result(
@@ -187,6 +206,8 @@ def _record_replies(
             custom=reply.custom,
             sender=reply.sender,
         )
+    conversation = session.get(Conversation, recorded.conversation_id)
+    return ConversationStatus(conversation.status) if conversation else recorded.status
 
 
 def _transcript(session: Session, session_key: str) -> list[TranscriptEntry] | None:

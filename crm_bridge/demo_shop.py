@@ -1,4 +1,4 @@
-"""A deterministic demo shop (catalogue, customers, orders) so a fresh install has real signal.
+"""A deterministic demo shop (catalogue, customers, orders, leads) so a fresh install has signal.
 
 Customers have hidden tastes (two favourite categories and a price band) and some products
 are simply more popular, so purchase histories carry the structure a recommender should find.
@@ -22,6 +22,7 @@ from crm_bridge.demo_catalogue import (
     PREMIUM_STYLES,
     CategorySpec,
 )
+from crm_bridge.demo_leads import generate_demo_leads, seed_demo_leads
 from crm_bridge.enums import OrderStatus
 from crm_bridge.models import Product
 
@@ -98,7 +99,10 @@ def is_empty(session: Session) -> bool:
 
 
 def seed_demo_shop(session: Session, *, seed: int = 42) -> DemoShop:
-    """Write the demo shop through the repositories; re-running updates rather than duplicates."""
+    """Write the demo shop through the repositories; re-running updates rather than duplicates.
+
+    Leads are written only when the demo customers have none yet (they have no natural key).
+    """
     shop = generate_demo_shop(seed)
     product_ids: dict[str, int] = {}
     for item in shop.products:
@@ -135,6 +139,8 @@ def seed_demo_shop(session: Session, *, seed: int = 42) -> DemoShop:
                 orders.OrderLine(product_ids[sku], qty, price) for sku, qty, price in order.lines
             ],
         )
+    # A history of sales leads with outcomes, so a first lead scorer can be trained.
+    seed_demo_leads(session, generate_demo_leads(shop, end=HISTORY_END, seed=seed), contact_ids)
     return shop
 
 

@@ -9,15 +9,23 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from crm_bridge.column_types import JSONType, StrEnumType, UTCDateTime, utcnow
 from crm_bridge.enums import (
+    AuditAction,
     Channel,
     ConsentKind,
     ConversationStatus,
+    EmailAttemptOutcome,
+    EmailCategory,
+    EmailSkipReason,
+    EmailStatus,
     HandoverStatus,
     LeadStatus,
     MessageDirection,
     OrderStatus,
     SenderType,
+    StaffRole,
     SuggestionEventKind,
+    SuppressionReason,
+    WebhookDeliveryStatus,
 )
 
 # Stable constraint names, so later migrations can drop or alter them on both backends.
@@ -103,6 +111,9 @@ class Conversation(Base):
     started_at: Mapped[datetime] = _created()
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Staff review (console): when and by whom (the staff email) the transcript was reviewed.
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(sa.String(254))
 
     contact: Mapped[Contact] = relationship()
 
@@ -208,8 +219,15 @@ class Lead(Base):
         StrEnumType(LeadStatus), default=LeadStatus.new, index=True
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    # What the customer typed for each field, exactly, before parsing: {"budget": ["5k"]}.
+    raw_answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     score: Mapped[float | None] = mapped_column(sa.Float)
     grade: Mapped[str | None] = mapped_column(sa.String(16))
+    # The top reasons for the score in words, for staff; and which model (or "rules") gave it.
+    score_reasons: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    scored_by: Mapped[str | None] = mapped_column(sa.String(64))
+    qualified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
 
@@ -306,3 +324,234 @@ class SuggestionEvent(Base):
         sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = _created()
+
+
+class WebhookDelivery(Base):
+    """One JSON post to an external system (a lead to an outside CRM), kept until delivered.
+
+    The row is written in the same transaction as the lead, so a crash never loses a post;
+    a worker sends it, retrying with back-off, and records every failure.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.Index(None, "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("leads.id", ondelete="SET NULL"), index=True
+    )
+    event: Mapped[str] = mapped_column(sa.String(64))
+    url: Mapped[str] = mapped_column(sa.String(500))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
+    status: Mapped[WebhookDeliveryStatus] = mapped_column(
+        StrEnumType(WebhookDeliveryStatus), default=WebhookDeliveryStatus.pending
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    last_status_code: Mapped[int | None]
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created()
+
+
+class EmailMessage(Base):
+    """One email in the outbox, rendered when queued, sent by the mail worker.
+
+    ``idempotency_key`` is unique, so queueing the same message twice keeps one row; the
+    ``Message-ID`` header is fixed at queueing time, so a re-send after a crash carries the
+    same id. ``claim_token`` and ``lease_until`` belong to the worker sending it right now.
+    """
+
+    __tablename__ = "email_outbox"
+    __table_args__ = (sa.Index(None, "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    category: Mapped[EmailCategory] = mapped_column(StrEnumType(EmailCategory))
+    template: Mapped[str] = mapped_column(sa.String(64))
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    to_address: Mapped[str | None] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    text_body: Mapped[str] = mapped_column(sa.Text)
+    html_body: Mapped[str] = mapped_column(sa.Text)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict, nullable=False)
+    message_id: Mapped[str] = mapped_column(sa.String(255))
+    status: Mapped[EmailStatus] = mapped_column(
+        StrEnumType(EmailStatus), default=EmailStatus.pending
+    )
+    skip_reason: Mapped[EmailSkipReason | None] = mapped_column(StrEnumType(EmailSkipReason))
+    attempts: Mapped[int] = mapped_column(default=0)
+    # How often a worker died (or lost its lease) while sending this message.
+    interruptions: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    last_smtp_code: Mapped[int | None]
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class EmailAttempt(Base):
+    """One hand-over of an outbox message to the mail server and what came of it."""
+
+    __tablename__ = "email_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("email_outbox.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int]
+    outcome: Mapped[EmailAttemptOutcome] = mapped_column(
+        StrEnumType(EmailAttemptOutcome, length=32)
+    )
+    smtp_code: Mapped[int | None]
+    detail: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created()
+
+
+class EmailSuppression(Base):
+    """An address (stored lower-case) that gets no more email, e.g. after a hard bounce."""
+
+    __tablename__ = "email_suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    reason: Mapped[SuppressionReason] = mapped_column(StrEnumType(SuppressionReason))
+    detail: Mapped[str | None] = mapped_column(sa.Text)
+    outbox_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("email_outbox.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = _created()
+
+
+class StaffAccount(Base):
+    """A person who works in the staff console; ``email`` is stored lower-case."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[StaffRole] = mapped_column(StrEnumType(StaffRole))
+    # An argon2 hash (PHC string); the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class StaffSession(Base):
+    """A signed-in console session, kept server-side so logout and deactivation end it at once.
+
+    The cookie holds a random token; only its SHA-256 is stored, so a leaked table does not
+    give anyone a session. ``csrf_token`` is the synchronizer token of this session.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    client_address: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created()
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The absolute end of the session, whatever the activity.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginAttempt(Base):
+    """One console sign-in attempt; failures within a window throttle further attempts."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index(None, "email", "created_at"),
+        sa.Index(None, "client_address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    client_address: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool]
+    created_at: Mapped[datetime] = _created()
+
+
+class AuditEvent(Base):
+    """One staff action; ``actor`` keeps the email even after the account is gone."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[AuditAction] = mapped_column(StrEnumType(AuditAction, length=32), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    target: Mapped[str | None] = mapped_column(sa.String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    client_address: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, nullable=False, index=True
+    )
+
+
+class ConversationTag(Base):
+    """A label staff put on a conversation (``refund``, ``bug``...), stored lower-case."""
+
+    __tablename__ = "conversation_tags"
+    __table_args__ = (sa.UniqueConstraint("conversation_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    tag: Mapped[str] = mapped_column(sa.String(40), index=True)
+    added_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+
+
+class ConversationNote(Base):
+    """An internal note on a conversation; staff only, never shown to the customer."""
+
+    __tablename__ = "conversation_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_accounts.id", ondelete="SET NULL")
+    )
+    author: Mapped[str] = mapped_column(sa.String(254))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created()
+
+
+class IntentCorrection(Base):
+    """The intent a customer message should have had, as reviewed by staff; exported as NLU
+    training data. One per message: correcting again replaces it."""
+
+    __tablename__ = "intent_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("messages.id", ondelete="CASCADE"), unique=True
+    )
+    # The example as the customer wrote it, kept with the correction for the export.
+    text: Mapped[str] = mapped_column(sa.Text)
+    original_intent: Mapped[str | None] = mapped_column(sa.String(100))
+    corrected_intent: Mapped[str] = mapped_column(sa.String(100), index=True)
+    corrected_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()

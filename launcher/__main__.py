@@ -1,10 +1,11 @@
-"""`python -m launcher run|train|prepare|train-recommender`: the commands behind `make run`.
+"""`python -m launcher <command>`: the commands behind `make run`.
 
 run                prepare, start Rasa, the action server and the gateway, stop them on Ctrl-C
 train              train the Rasa model if its data changed, print its path
 prepare            preflight checks, migrations, demo shop and models, without starting anything
 train-recommender  train the product recommender from the CRM store, print the new version;
                    with --fold-in, add the events since the newest version without refitting
+train-lead-scorer  train the lead scorer from the CRM store's closed leads, print its metrics
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["run", "train", "prepare", "train-recommender"])
+    parser.add_argument(
+        "command",
+        choices=["run", "train", "prepare", "train-recommender", "train-lead-scorer"],
+    )
     parser.add_argument(
         "--fold-in",
         action="store_true",
@@ -48,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             print(supervisor.trained_model(settings, store))
         elif args.command == "train-recommender":
             print(supervisor.train_recommender(store, fold_in=args.fold_in))
+        elif args.command == "train-lead-scorer":
+            print(supervisor.train_lead_scorer(store))
         else:
             supervisor.prepare(settings, store)
             print("ready to run")

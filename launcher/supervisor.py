@@ -1,7 +1,8 @@
 """`make run`: prepare the store and the model, start the three processes, watch them.
 
 Order: preflight checks (one line per problem) -> migrations -> demo shop when the store
-is empty -> product recommender (trained only when no version exists) -> Rasa model
+is empty -> product recommender and lead scorer (each trained only when no version
+exists) -> Rasa model
 (trained only when its inputs changed) -> Rasa server and action server -> gateway.
 Each must answer its health check before the addresses are printed.
 If any process dies, the others are stopped and the report says which one and why;
@@ -23,7 +24,7 @@ from sqlalchemy import make_url
 from crm_bridge import db
 from crm_bridge.demo_shop import is_empty, seed_demo_shop
 from crm_bridge.settings import StoreSettings
-from launcher import preflight, recommender_training
+from launcher import lead_scoring_training, preflight, recommender_training
 from launcher.errors import StartupError
 from launcher.model import ensure_model, model_path_for, rasa_env
 from launcher.processes import ManagedProcess, ProcessDied, ProcessSpec
@@ -72,6 +73,31 @@ def train_recommender(store: StoreSettings, *, fold_in: bool = False) -> str:
     root = recommender_training.recommender_root(store.data_dir.resolve())
     run = recommender_training.fold_in if fold_in else recommender_training.train
     return run(store.resolved_database_url(), root)
+
+
+def prepare_lead_scorer(store: StoreSettings) -> None:
+    """Train a first lead scorer when there is none; without enough closed leads, use rules."""
+    root = lead_scoring_training.lead_scoring_root(store.data_dir.resolve())
+    try:
+        version = lead_scoring_training.ensure_trained(store.resolved_database_url(), root)
+    except lead_scoring_training.NotEnoughLeads as reason:
+        print(f"Lead scoring: {reason}.", flush=True)
+        return
+    except Exception as error:  # leads are still scored by rules: say so, keep starting
+        print(f"warning: the lead scorer could not be trained: {error}", flush=True)
+        return
+    if version:
+        print(f"Trained the lead scorer ({version}) into {root}.", flush=True)
+
+
+def train_lead_scorer(store: StoreSettings) -> str:
+    """`train-lead-scorer`: train a new version, return its description with the metrics."""
+    root = lead_scoring_training.lead_scoring_root(store.data_dir.resolve())
+    try:
+        version = lead_scoring_training.train(store.resolved_database_url(), root)
+    except lead_scoring_training.NotEnoughLeads as reason:
+        raise StartupError(str(reason)) from None
+    return lead_scoring_training.describe(root, version)
 
 
 def build_specs(
@@ -161,6 +187,7 @@ def prepare(settings: LauncherSettings, store: StoreSettings) -> list[ProcessSpe
     preflight.check_database(database_url)
     prepare_store(database_url, seed_demo=settings.seed_demo_shop)
     prepare_recommender(store)
+    prepare_lead_scorer(store)
     model = settings.rasa_model or trained_model(settings, store)
     return build_specs(settings, store, model, rasa_bin)
 
@@ -221,12 +248,14 @@ def _print_addresses(
     shown_db = make_url(store.resolved_database_url()).render_as_string(hide_password=True)
     logs = specs[0].log_path.parent
     gateway = next(spec for spec in specs if spec.name == "gateway")
-    # Asked once over HTTP (the launcher never imports bot/): e.g. "off (no TELEGRAM_BOT_TOKEN)".
+    # Asked once over HTTP (the launcher never imports bot/): e.g. "off (no TELEGRAM_BOT_TOKEN)";
+    # email likewise, "off (set SMTP_HOST, MAIL_FROM ...)" or "via host:port (...), from ...".
     try:
         health = httpx.get(gateway.health_url, timeout=3.0, trust_env=False).json()
         telegram = str(health.get("channels", {}).get("telegram", "unknown"))
+        email = str(health.get("email", "unknown"))
     except (httpx.HTTPError, ValueError, AttributeError):
-        telegram = "unknown (the gateway did not say)"
+        telegram = email = "unknown (the gateway did not say)"
     print(
         "\nThe assistant is running.\n"
         f"  Demo shop with the chat widget: http://{settings.gateway_host}:{settings.gateway_port}/\n"
@@ -234,6 +263,7 @@ def _print_addresses(
         f"  Action server:                  http://127.0.0.1:{settings.actions_port}\n"
         f"  CRM store:                      {shown_db}\n"
         f"  Telegram:                       {telegram}\n"
+        f"  Email:                          {email}\n"
         f"  Logs:                           {logs}/\n"
         "Press Ctrl-C to stop.",
         flush=True,

@@ -12,13 +12,19 @@ nothing is recorded for it and the socket stays open. A tampered token gets `bad
 and a fresh session. When the CRM store is down the customer gets `unavailable` and the
 socket stays open (an unexpected error is logged and answered the same way). Rasa
 failures never reach this module: the router turns them into a polite reply.
+
+Staff replies are pushed through `WebConnections`: every socket that said hello is
+registered under its session key until it closes, so `deliver` reaches each open tab of
+that conversation.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,21 +128,79 @@ def history_frame(entries: list[TranscriptEntry]) -> dict[str, Any]:
     }
 
 
+class WebConnections:
+    """Open chat sockets per conversation session key, for pushes from outside a request."""
+
+    def __init__(self) -> None:
+        self._chats: dict[str, set[_WebChat]] = {}
+
+    def add(self, session_key: str, chat: _WebChat) -> None:
+        self._chats.setdefault(session_key, set()).add(chat)
+
+    def discard(self, session_key: str, chat: _WebChat) -> None:
+        chats = self._chats.get(session_key)
+        if chats is not None:
+            chats.discard(chat)
+            if not chats:
+                del self._chats[session_key]
+
+    def count(self, session_key: str) -> int:
+        return len(self._chats.get(session_key, ()))
+
+    async def deliver(self, session_key: str, messages: Sequence[OutboundMessage]) -> bool:
+        """Send `bot` frames (sender as recorded) to every open socket of the conversation."""
+        delivered = False
+        for chat in list(self._chats.get(session_key, ())):
+            try:
+                for message in messages:
+                    await chat.send(bot_frame(message))
+                delivered = True
+            except Exception:  # a socket that died between registration and now
+                logger.info("Push to a closed web chat socket of %s", session_key)
+                self.discard(session_key, chat)
+        return delivered
+
+
+def connections_of(websocket: WebSocket) -> WebConnections:
+    """The registry of the app serving this socket (set up by `create_app`)."""
+    connections = getattr(websocket.app.state, "web_connections", None)
+    if connections is None:
+        connections = websocket.app.state.web_connections = WebConnections()
+    return connections
+
+
 @router.websocket("/ws/chat")
 async def chat_socket(websocket: WebSocket, services: ServicesDep) -> None:
     """One web chat connection: accept, then serve frames until the client leaves."""
     await websocket.accept()
-    with contextlib.suppress(WebSocketDisconnect):
-        await _WebChat(websocket, services).serve()
+    chat = _WebChat(websocket, services, connections_of(websocket))
+    try:
+        with contextlib.suppress(WebSocketDisconnect):
+            await chat.serve()
+    finally:
+        chat.unregister()
 
 
 class _WebChat:
     """State of one connection: the session key once `hello` has been received."""
 
-    def __init__(self, websocket: WebSocket, services: Services) -> None:
+    def __init__(
+        self, websocket: WebSocket, services: Services, connections: WebConnections
+    ) -> None:
         self._ws = websocket
         self._services = services
+        self._connections = connections
         self._session_key: str | None = None
+        # Replies of this connection and pushes from staff never interleave mid-frame.
+        self._send_lock = asyncio.Lock()
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        async with self._send_lock:
+            await self._ws.send_json(frame)
+
+    def unregister(self) -> None:
+        if self._session_key is not None:
+            self._connections.discard(self._session_key, self)
 
     async def serve(self) -> None:
         while True:
@@ -167,15 +231,17 @@ class _WebChat:
         if key is None:
             key = new_web_session_key()
             token = signer.sign(key)
+        self.unregister()
         self._session_key = key
-        await self._ws.send_json({"type": "session", "session": token})
+        self._connections.add(key, self)
+        await self.send({"type": "session", "session": token})
         try:
             history = await self._services.router.history(key)
         except StoreUnavailable:
             await self._error("unavailable", "chat history is unavailable right now")
             return
         if history is not None:
-            await self._ws.send_json(history_frame(history))
+            await self.send(history_frame(history))
 
     async def _said(self, session_key: str, frame: Said) -> None:
         inbound = InboundMessage(
@@ -195,10 +261,10 @@ class _WebChat:
             await self._error("unavailable", "the chat is unavailable right now, please retry")
             return
         for reply in replies:
-            await self._ws.send_json(bot_frame(reply))
+            await self.send(bot_frame(reply))
 
     async def _typing(self) -> None:
-        await self._ws.send_json({"type": "typing"})
+        await self.send({"type": "typing"})
 
     async def _error(self, code: str, detail: str) -> None:
-        await self._ws.send_json({"type": "error", "code": code, "detail": detail})
+        await self.send({"type": "error", "code": code, "detail": detail})

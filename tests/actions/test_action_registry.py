@@ -9,10 +9,13 @@ from rasa_sdk.executor import ActionExecutor
 
 from launcher.settings import PROJECT_ROOT
 
+# Our actions, and the forms' validation actions (`validate_<form>`).
+CUSTOM_PREFIXES = ("action_", "validate_")
+
 
 def _domain_custom_actions() -> set[str]:
     domain = yaml.safe_load(Path(PROJECT_ROOT / "domain.yml").read_text())
-    return {name for name in domain.get("actions", []) if name.startswith("action_")}
+    return {name for name in domain.get("actions", []) if name.startswith(CUSTOM_PREFIXES)}
 
 
 def test_registry_loads_the_package_and_knows_every_domain_action() -> None:
@@ -21,4 +24,5 @@ def test_registry_loads_the_package_and_knows_every_domain_action() -> None:
 
     registered = set(executor.actions)
     assert _domain_custom_actions() <= registered
-    assert all(name.startswith("action_") for name in registered), registered
+    assert all(name.startswith(CUSTOM_PREFIXES) for name in registered), registered
+    assert "validate_lead_form" in registered

@@ -14,7 +14,8 @@ from bot.main import create_app
 from bot.settings import GatewaySettings, TelegramSettings
 from crm_bridge import db
 from crm_bridge.settings import StoreSettings
-from tests.bot.helpers import TEST_SECRET
+from mailer.settings import MailSettings
+from tests.bot.helpers import TEST_MAIL_SECRET, TEST_SECRET
 from tests.bot.rasa_stand_in import StandInRasa, free_port
 
 
@@ -50,6 +51,7 @@ def make_client(sqlite_url: str, tmp_path: Path) -> Iterator[Callable[..., TestC
         timeout: float = 2.0,
         database_url: str | None = None,
         telegram: TelegramSettings | None = None,
+        mail: MailSettings | None = None,
     ) -> TestClient:
         settings = GatewaySettings(
             rasa_url=rasa_url, rasa_timeout_seconds=timeout, session_secret=TEST_SECRET
@@ -57,7 +59,11 @@ def make_client(sqlite_url: str, tmp_path: Path) -> Iterator[Callable[..., TestC
         store_settings = StoreSettings(data_dir=tmp_path, database_url=database_url or sqlite_url)
         # Telegram off unless a test asks for it, whatever the environment says.
         telegram = telegram or TelegramSettings(_env_file=None, telegram_bot_token=None)
-        client = TestClient(create_app(settings, store_settings, telegram))
+        # Email off too (no worker), with a fixed secret for unsubscribe links.
+        mail = mail or MailSettings(
+            _env_file=None, smtp_host=None, mail_signing_secret=TEST_MAIL_SECRET
+        )
+        client = TestClient(create_app(settings, store_settings, telegram, mail_settings=mail))
         client.__enter__()
         clients.append(client)
         return client

@@ -15,6 +15,7 @@ from crm_bridge import products
 from crm_bridge.models import Conversation, Message
 
 TEST_SECRET = "gateway-tests-secret-0123456789"
+TEST_MAIL_SECRET = "gateway-tests-mail-secret-0123456789"
 
 
 def session_key_of(token: str) -> str:

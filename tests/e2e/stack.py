@@ -67,10 +67,14 @@ class Stack:
             process.stop()
 
 
+ENV_TAKERS = ("gateway", "actions")
+
+
 def start_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
     """Migrate and seed a fresh store, then start Rasa, actions and gateway; wait for all.
 
-    `extra_env` is added to the gateway's environment (e.g. TELEGRAM_* settings).
+    `extra_env` is added to the gateway's and the action server's environment (e.g.
+    TELEGRAM_* settings for the one, LEAD_* settings for both).
     """
     store = StoreSettings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/crm.sqlite3")
     settings = LauncherSettings(
@@ -83,7 +87,7 @@ def start_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Stac
     )
     if extra_env:
         specs = [
-            replace(spec, env=spec.env | extra_env) if spec.name == "gateway" else spec
+            replace(spec, env=spec.env | extra_env) if spec.name in ENV_TAKERS else spec
             for spec in specs
         ]
     stack = Stack(data_dir, store.resolved_database_url(), settings)

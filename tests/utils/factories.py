@@ -103,3 +103,71 @@ def make_handover(session: Session, *, conversation: Conversation | None = None)
     """A requested hand-over (which puts its conversation in ``waiting``)."""
     conversation = conversation or make_conversation(session)
     return handovers.request_handover(session, conversation_id=conversation.id, reason="test")
+
+
+def lead_data(**fields: Any) -> dict[str, Any]:
+    """A finished lead form's data in the lead contract (an average lead); override any field."""
+    data: dict[str, Any] = {
+        "request": "quote",
+        "need": "Thank-you gifts for clients",
+        "company": "Copperleaf Studio",
+        "team_size": 12,
+        "role": "Office manager",
+        "authority": "influencer",
+        "budget": {
+            "min": 1000.0,
+            "max": 1000.0,
+            "currency": "EUR",
+            "period": "month",
+            "no_budget": False,
+        },
+        "timeline": {
+            "label": "next month",
+            "start": "2026-12-01",
+            "end": "2026-12-31",
+            "asap": False,
+            "just_looking": False,
+        },
+        "name": "Test Person",
+        "email": "test.person@copperleaf.example",
+        "email_kind": "business",
+        "marketing_consent": True,
+        "skipped": [],
+        "engagement": {
+            "messages": 6,
+            "products_asked": 1,
+            "suggestions_clicked": 0,
+            "returning_visitor": False,
+            "channel": "web",
+            "orders": 0,
+        },
+    }
+    data.update(fields)
+    return data
+
+
+def make_closed_lead(
+    session: Session,
+    *,
+    converted: bool,
+    data: dict[str, Any] | None = None,
+    qualified_at: datetime | None = None,
+    contact: Contact | None = None,
+) -> Lead:
+    """A lead that was qualified and then converted or lost (what lead scoring learns from)."""
+    from crm_bridge.enums import LeadStatus
+
+    contact = contact or make_contact(session)
+    qualified_at = qualified_at or utcnow()
+    lead = leads.create_lead(
+        session,
+        contact_id=contact.id,
+        conversation_id=None,
+        channel=Channel.web,
+        data=data if data is not None else lead_data(),
+    )
+    lead.status = LeadStatus.converted if converted else LeadStatus.lost
+    lead.qualified_at = qualified_at
+    lead.closed_at = qualified_at
+    session.flush()
+    return lead

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from telegram import Update
@@ -22,7 +23,9 @@ from bot.channels.telegram.dispatcher import UpdateDispatcher
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.rendering import Send
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.updates import chat_id_for
 from bot.channels.telegram.webhook import WEBHOOK_PATH
+from bot.messages import OutboundMessage
 from bot.router import ConversationRouter
 from bot.settings import TelegramSettings
 from bot.store import SessionFactory
@@ -89,6 +92,18 @@ class TelegramChannel:
             return
         self._running = True
         logger.info("Telegram channel %s", self.status)
+
+    async def deliver(self, session_key: str, messages: Sequence[OutboundMessage]) -> bool:
+        """Send messages from staff to the chat of `session_key`, in order, within limits.
+
+        False when Telegram is not running; a send that fails is recorded in
+        `delivery_failures` by the sender, like any reply.
+        """
+        chat_id = chat_id_for(session_key)
+        if chat_id is None or not self._running or self._dispatcher is None:
+            return False
+        await self._dispatcher.send(chat_id, list(messages))
+        return True
 
     def schedule(self, update: Update) -> None:
         """Answer `update` in the background; `stop` waits for it."""

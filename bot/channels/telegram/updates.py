@@ -64,6 +64,14 @@ def session_key_for(chat_id: int) -> str:
     return f"telegram-{chat_id}"
 
 
+def chat_id_for(session_key: str) -> int | None:
+    """The chat of a session key made by `session_key_for`, or None for another channel's."""
+    prefix, _, number = session_key.partition("-")
+    if prefix != "telegram" or not number.lstrip("-").isdigit():
+        return None
+    return int(number)
+
+
 def parse_start_parameter(parameter: str | None) -> tuple[str | None, str | None]:
     """`/start <source>` or `/start <source>__<campaign>` -> (source, campaign).
 

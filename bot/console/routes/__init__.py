@@ -1,0 +1,26 @@
+"""Console routes, one module per resource; `ROUTERS` is what `bot.console.install` includes."""
+
+from bot.console.routes import (
+    audit,
+    auth,
+    corrections,
+    handover,
+    inbox,
+    live,
+    review,
+    staff,
+    transcripts,
+)
+
+ROUTERS = (
+    auth.router,
+    auth.protected,
+    inbox.router,
+    transcripts.router,
+    handover.router,
+    review.router,
+    corrections.router,
+    staff.router,
+    audit.router,
+    live.router,
+)
