@@ -147,14 +147,12 @@ def submit_lead(
             reasons=score.reasons,
             scored_by=score.scored_by,
         )
-        contact = session.get(Contact, contact_id)
-        assert contact is not None
         if webhook_settings.enabled:
             webhooks.enqueue(
                 session,
                 event=WEBHOOK_EVENT,
                 url=str(webhook_settings.lead_webhook_url),
-                payload=lead_payload(lead, contact),
+                payload=lead_payload(lead, session.get_one(Contact, contact_id)),
                 lead_id=lead.id,
             )
         if data.get("email") and mail_settings is not None:
