@@ -2,19 +2,13 @@
 
 Layout: ``<root>/v000001/model.joblib`` (the fitted `TrainedClassifier`) beside
 ``<root>/v000001/metadata.json`` (version, training date, data size, feature columns,
-validation metrics). A version is written to a hidden folder and renamed into place, so a
-reader never sees half a model. Only load folders your own training wrote: the model
-file is a pickle.
+validation metrics), published by `model_versions.VersionedFolder`. Only load folders
+your own training wrote: the model file is a pickle.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import re
-import shutil
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,13 +19,10 @@ from typing import Any
 import joblib
 
 from marketing.tabular import TrainedClassifier, TrainingResult
+from model_versions import LatestVersion, VersionedFolder
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
-_VERSION = re.compile(r"^v(\d{6,})$")
-_RENAME_ATTEMPTS = 100
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,19 +38,16 @@ class ScorerStore:
     """Save, list and load scorer versions under one root folder."""
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+        self.folder = VersionedFolder(root)
+        self.root = self.folder.root
 
     def versions(self) -> list[str]:
         """The complete versions, oldest first."""
-        if not self.root.is_dir():
-            return []
-        found = [p.name for p in self.root.iterdir() if _VERSION.match(p.name) and p.is_dir()]
-        return sorted(found, key=lambda name: int(name[1:]))
+        return self.folder.versions()
 
     def latest(self) -> str | None:
         """The newest version's name, or None."""
-        versions = self.versions()
-        return versions[-1] if versions else None
+        return self.folder.latest()
 
     def save(
         self,
@@ -69,27 +57,19 @@ class ScorerStore:
         extra: Mapping[str, Any] | None = None,
     ) -> str:
         """Write a new version with its metadata; return its name."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
-        try:
+
+        def write(staging: Path) -> None:
             joblib.dump(result.classifier, staging / MODEL_FILE)
-            for _ in range(_RENAME_ATTEMPTS):
-                latest = self.latest()
-                version = f"v{(int(latest[1:]) + 1 if latest else 1):06d}"
-                metadata = _metadata(version, result, trained_at, extra or {})
-                (staging / METADATA_FILE).write_text(json.dumps(metadata, indent=2, default=str))
-                try:
-                    staging.rename(self.root / version)
-                    return version
-                except OSError:  # another trainer took that number: take the next one
-                    continue
-            raise OSError(f"could not publish a new version under {self.root}")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+
+        def stamp(staging: Path, version: str) -> None:
+            metadata = _metadata(version, result, trained_at, extra or {})
+            (staging / METADATA_FILE).write_text(json.dumps(metadata, indent=2, default=str))
+
+        return self.folder.publish(write, stamp=stamp)
 
     def load(self, version: str) -> LeadScorer:
         """Read one version."""
-        folder = self.root / version
+        folder = self.folder.path(version)
         metadata = json.loads((folder / METADATA_FILE).read_text())
         classifier = joblib.load(folder / MODEL_FILE)  # our own files (see module docstring)
         if not isinstance(classifier, TrainedClassifier):
@@ -112,34 +92,19 @@ class ScorerLoader:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = ScorerStore(root)
-        self.check_interval = check_interval
-        self._clock = clock
-        self._current: LeadScorer | None = None
-        self._failed: str | None = None
-        self._checked_at = float("-inf")
-        self._lock = threading.Lock()
+        self._latest = LatestVersion(
+            self.store.folder,
+            self.store.load,
+            version_of=lambda scorer: scorer.version,
+            name="lead scorer",
+            check_interval=check_interval,
+            recheck_when_empty=False,
+            clock=clock,
+        )
 
     def get(self) -> LeadScorer | None:
         """The newest scorer, or None when none was trained yet."""
-        now = self._clock()
-        if now - self._checked_at < self.check_interval:
-            return self._current
-        with self._lock:
-            if now - self._checked_at >= self.check_interval:
-                self._refresh()
-                self._checked_at = now
-        return self._current
-
-    def _refresh(self) -> None:
-        latest = self.store.latest()
-        known = self._current.version if self._current else None
-        if latest is None or latest in (known, self._failed):
-            return
-        try:
-            self._current = self.store.load(latest)
-        except Exception:  # a half-copied or foreign file: keep what we have
-            logger.exception("Could not load lead scorer %s from %s", latest, self.store.root)
-            self._failed = latest
+        return self._latest.get()
 
 
 def _metadata(
