@@ -8,6 +8,7 @@ and the typed reply is kept.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -61,21 +62,44 @@ def _done(request: Request, outcome: takeover.Outcome, done: str) -> Response:
     return redirect(_path(outcome.conversation_id), done=done)
 
 
-@router.post("/conversations/{conversation_id}/take-over")
-async def take_over(
-    request: Request, conversation_id: int, console: ConsoleDep, staff: StaffDep
+async def _change(
+    request: Request,
+    console: ConsoleDep,
+    staff: StaffDep,
+    conversation_id: int,
+    step: Awaitable[takeover.Outcome],
+    *,
+    refusal: str,
+    done: str,
 ) -> Response:
-    """Claim a waiting (or bot) conversation; of two agents at once, one wins."""
+    """Run one status change; a missing conversation is 404, a refused change 409."""
     try:
-        outcome = await takeover.take_over(console, staff, conversation_id)
+        outcome = await step
     except LookupError:
         return await _refused(
             request, console, staff, conversation_id, "No such conversation.", 404
         )
     except InvalidTransition as refused:
-        message = f"You cannot take this conversation over: {refused}."
+        message = f"{refusal}: {refused}."
         return await _refused(request, console, staff, conversation_id, message, 409)
-    return _done(request, outcome, "taken")
+    return _done(request, outcome, done)
+
+
+@router.post("/conversations/{conversation_id}/take-over")
+async def take_over(
+    request: Request, conversation_id: int, console: ConsoleDep, staff: StaffDep
+) -> Response:
+    """Claim a waiting (or bot) conversation; of two agents at once, one wins."""
+    step = takeover.take_over(console, staff, conversation_id)
+    return await _change(
+        request,
+        console,
+        staff,
+        conversation_id,
+        step,
+        refusal="You cannot take this conversation over",
+        done="taken",
+    )
 
 
 @router.post("/conversations/{conversation_id}/reply")
@@ -105,16 +129,16 @@ async def hand_back(
     request: Request, conversation_id: int, console: ConsoleDep, staff: StaffDep
 ) -> Response:
     """Give the conversation back to the assistant."""
-    try:
-        outcome = await takeover.hand_back(console, staff, conversation_id)
-    except LookupError:
-        return await _refused(
-            request, console, staff, conversation_id, "No such conversation.", 404
-        )
-    except InvalidTransition as refused:
-        message = f"The conversation cannot be returned: {refused}."
-        return await _refused(request, console, staff, conversation_id, message, 409)
-    return _done(request, outcome, "returned")
+    step = takeover.hand_back(console, staff, conversation_id)
+    return await _change(
+        request,
+        console,
+        staff,
+        conversation_id,
+        step,
+        refusal="The conversation cannot be returned",
+        done="returned",
+    )
 
 
 @router.post("/conversations/{conversation_id}/close")
@@ -122,13 +146,13 @@ async def close(
     request: Request, conversation_id: int, console: ConsoleDep, staff: StaffDep
 ) -> Response:
     """Close the conversation (the customer writing again reopens it with the assistant)."""
-    try:
-        outcome = await takeover.close(console, staff, conversation_id)
-    except LookupError:
-        return await _refused(
-            request, console, staff, conversation_id, "No such conversation.", 404
-        )
-    except InvalidTransition as refused:
-        message = f"The conversation cannot be closed: {refused}."
-        return await _refused(request, console, staff, conversation_id, message, 409)
-    return _done(request, outcome, "closed")
+    step = takeover.close(console, staff, conversation_id)
+    return await _change(
+        request,
+        console,
+        staff,
+        conversation_id,
+        step,
+        refusal="The conversation cannot be closed",
+        done="closed",
+    )
