@@ -12,6 +12,12 @@ The model is the newest version under `$DATA_DIR/recommender`, loaded once per p
 and followed when a new one is trained (`services.get_model_loader`). Known customers
 (contacts with orders) get personal picks and never a product they already bought unless
 it is a consumable; anonymous visitors get picks from their own words and clicks here.
+
+High-value customers (`high_value.is_high_value`) are shown the three highest-priced of
+the model's six best live picks, in the model's order: premium within what suits them,
+never outside their request. The line above the cards may be under test: a running
+`suggestion_intro` experiment supplies its opening words (`automation.experiments`),
+except for high-value customers, whose different cards would skew it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -33,15 +40,17 @@ from actions import product_matching
 from actions import recommendation_request as requests
 from actions.catalogue import LAST_PRODUCT_SLOT
 from actions.formatting import Button, button, category_button, format_price, stock_phrase
+from actions.high_value import is_high_value
 from actions.recommendation_cards import PRODUCT_ENTITY, CardProduct, intent_payload, product_card
 from actions.recommendation_parsing import parse_wish, without_gift_words
 from actions.recommendation_request import Request
 from actions.services import Store, get_model_loader, get_store
 from actions.suggestion_events import conversation_of, record_clicked
+from automation.experiments import pick_variant
 from crm_bridge import orders, products, recommendations
 from crm_bridge.enums import SuggestionEventKind
 from crm_bridge.errors import StoreUnavailable
-from crm_bridge.models import Product
+from crm_bridge.models import Conversation, Product
 from crm_bridge.recommender_data import is_consumable
 from recommender import Constraints, Context, LoadedModel, NoModelError, Recommendation
 
@@ -50,6 +59,10 @@ logger = logging.getLogger(__name__)
 CARDS = 3
 # Ask the model for more than we show: some picks may have sold out since it was trained.
 CANDIDATES = CARDS * 4
+# High-value customers get the pricier half of this many of the best live picks.
+PREMIUM_POOL = CARDS * 2
+INTRO_EXPERIMENT = "suggestion_intro"
+DEFAULT_INTRO = "Here are some ideas"
 STORE_DOWN_TEXT = "Sorry, I can't look at our catalogue right now. Please try again in a minute."
 NO_MODEL_TEXT = "I can't pick suggestions right now, but you can browse a category:"
 
@@ -98,7 +111,9 @@ def turn_of(tracker: Tracker) -> Turn:
     )
 
 
-def recommend(store: Store, loaded: LoadedModel, turn: Turn) -> Answer:
+def recommend(
+    store: Store, loaded: LoadedModel, turn: Turn, *, rng: np.random.Generator | None = None
+) -> Answer:
     """Update the running request for this turn, pick products, record them as shown."""
     with store.transaction() as session:
         conversation = conversation_of(session, turn.sender_id)
@@ -107,7 +122,10 @@ def recommend(store: Store, loaded: LoadedModel, turn: Turn) -> Answer:
             record_clicked(session, turn.sender_id, turn.product_id)
         clicked = _clicked_here(session, conversation.id if conversation else None)
         user = conversation.contact_id if conversation else None
-        picks = _live_picks(session, loaded, request, user, clicked)
+        high_value = user is not None and is_high_value(session, user)
+        # "Cheaper ones" asks for lower prices: no premium tilt then.
+        premium = high_value and turn.intent != requests.CHEAPER
+        picks = _live_picks(session, loaded, request, user, clicked, premium=premium)
         answer = Answer()
         if not picks:
             answer.say(_nothing_text(request), [button("Start over", "/ask_recommendation")])
@@ -123,7 +141,10 @@ def recommend(store: Store, loaded: LoadedModel, turn: Turn) -> Answer:
                 for rank, (product, rec) in enumerate(picks, start=1)
             ],
         )
-        answer.say(_intro_text(session, request, turn.intent))
+        opening = None
+        if request.anchor is None and turn.intent != requests.CHEAPER:  # a plain "ideas" line
+            opening = _intro_opening(session, conversation, enrol=not high_value, rng=rng)
+        answer.say(_intro_text(session, request, turn.intent, opening))
         for rank, (product, rec) in enumerate(picks, start=1):
             answer.messages.append(
                 {"card": product_card(_card_product(product), reason=rec.reason, rank=rank)}
@@ -162,8 +183,13 @@ def _live_picks(
     request: Request,
     user: int | None,
     clicked: tuple[int, ...],
+    *,
+    premium: bool = False,
 ) -> list[tuple[Product, Recommendation]]:
-    """The model's picks that are still sold, in stock and within the budget, best first."""
+    """The model's picks that are still sold, in stock and within the budget, best first.
+
+    `premium` keeps the highest-priced `CARDS` of the best `PREMIUM_POOL` live picks.
+    """
     constraints = Constraints.of(
         categories=[request.category] if request.category else None,
         min_price=request.min_price,
@@ -179,14 +205,43 @@ def _live_picks(
     else:
         context = Context(text=request.context_text, item_ids=clicked)
         suggestions = model.recommend(user, context=context, constraints=constraints, k=CANDIDATES)
+    wanted = PREMIUM_POOL if premium else CARDS
     picks = []
     for suggestion in suggestions:
         product = products.get_product(session, int(suggestion.item_id))
         if product is not None and _fits(product, request):
             picks.append((product, suggestion))
-        if len(picks) == CARDS:
+        if len(picks) == wanted:
             break
-    return picks
+    return _highest_priced(picks) if premium else picks
+
+
+def _highest_priced(
+    picks: list[tuple[Product, Recommendation]],
+) -> list[tuple[Product, Recommendation]]:
+    """The `CARDS` priciest picks, still in the model's order (its best first)."""
+    keep = sorted(range(len(picks)), key=lambda index: -picks[index][0].price)[:CARDS]
+    return [picks[index] for index in sorted(keep)]
+
+
+def _intro_opening(
+    session: Session,
+    conversation: Conversation | None,
+    *,
+    enrol: bool,
+    rng: np.random.Generator | None,
+) -> str | None:
+    """The opening words of the `suggestion_intro` experiment's variant, or None."""
+    if conversation is None:
+        return None
+    chosen = pick_variant(
+        session,
+        key=INTRO_EXPERIMENT,
+        conversation_id=conversation.id,
+        rng=rng or np.random.default_rng(),
+        enrol=enrol,
+    )
+    return chosen.text.strip().rstrip(".:!;,… ") if chosen is not None else None
 
 
 def _bought_durables(session: Session, contact_id: int) -> frozenset[int]:
@@ -268,7 +323,7 @@ def _euros(amount: float) -> str:
     return f"€{amount:g}" if float(amount).is_integer() else f"€{amount:.2f}"
 
 
-def _intro_text(session: Session, request: Request, intent: str) -> str:
+def _intro_text(session: Session, request: Request, intent: str, opening: str | None = None) -> str:
     if request.anchor is not None:
         anchor = products.get_product(session, request.anchor)
         like = f" like the {anchor.name}" if anchor else " like that"
@@ -276,7 +331,7 @@ def _intro_text(session: Session, request: Request, intent: str) -> str:
     who = f" for your {request.recipient}" if request.recipient else ""
     occasion = f" for a {request.occasion}" if request.occasion else ""
     category = f" in {request.category}" if request.category else ""
-    lead = "Here are some cheaper ones" if intent == requests.CHEAPER else "Here are some ideas"
+    lead = "Here are some cheaper ones" if intent == requests.CHEAPER else opening or DEFAULT_INTRO
     return f"{lead}{who}{occasion}{category}{_budget_text(request)}:"
 
 

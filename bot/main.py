@@ -14,7 +14,9 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from automation.settings import AutomationSettings
 from bot import console
+from bot.campaign_delivery import start_campaigns
 from bot.channels import web
 from bot.channels.telegram import webhook as telegram_webhook
 from bot.channels.telegram.channel import TelegramChannel
@@ -24,7 +26,7 @@ from bot.events import InProcessEventHub
 from bot.outbound import OutboundChannels
 from bot.rasa_client import RasaClient
 from bot.router import ConversationRouter
-from bot.routes import health, media, shop, unsubscribe
+from bot.routes import campaign_clicks, health, media, shop, unsubscribe
 from bot.sessions import SessionSigner
 from bot.settings import GatewaySettings, TelegramSettings
 from bot.webhook_worker import WebhookWorker
@@ -44,6 +46,7 @@ def create_app(
     mail_settings: MailSettings | None = None,
     console_settings: ConsoleSettings | None = None,
     webhook_settings: WebhookSettings | None = None,
+    automation_settings: AutomationSettings | None = None,
 ) -> FastAPI:
     """The gateway app; settings are read from the environment unless given."""
     settings = settings or GatewaySettings()
@@ -52,6 +55,7 @@ def create_app(
     console_settings = console_settings or ConsoleSettings()
     mail_settings = mail_settings or MailSettings.load(store_settings.data_dir)
     webhook_settings = webhook_settings or WebhookSettings()
+    automation_settings = automation_settings or AutomationSettings()
     # Resolved now, not in the lifespan, so a placeholder secret fails the start loudly.
     signer = SessionSigner(settings.resolve_session_secret(store_settings.data_dir))
     telegram = TelegramChannel(telegram_settings, data_dir=store_settings.data_dir)
@@ -100,9 +104,20 @@ def create_app(
             )
             if webhook_worker is not None:
                 webhook_worker.start()
+            # CAMPAIGNS_ENABLED=false: no scheduler; campaigns are kept but nothing is sent.
+            campaigns = start_campaigns(
+                automation_settings,
+                engine=engine,
+                session_factory=session_factory,
+                outbound=outbound,
+                mail_settings=mail_settings,
+            )
+            app.state.campaigns = campaigns
             try:
                 yield
             finally:
+                if campaigns is not None:
+                    campaigns.shutdown()
                 if webhook_worker is not None:
                     await webhook_worker.stop()
                 if mailer is not None:
@@ -119,6 +134,8 @@ def create_app(
         openapi_url=None,
     )
     app.state.mail_settings = mail_settings
+    app.state.automation_settings = automation_settings
+    app.state.webhook_settings = webhook_settings
     app.state.web_connections = web_connections
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
@@ -128,4 +145,5 @@ def create_app(
     app.include_router(telegram_webhook.router)
     console.install(app)
     app.include_router(unsubscribe.router)
+    app.include_router(campaign_clicks.router)
     return app

@@ -144,6 +144,8 @@ class StaffRole(StrEnum):
     manage staff accounts and read the audit log."""
 
     agent = "agent"
+    # Sees and runs segments, campaigns, experiments and analytics; not the inbox admin.
+    marketing = "marketing"
     admin = "admin"
 
 
@@ -167,3 +169,97 @@ class AuditAction(StrEnum):
     password_reset = "password_reset"
     reviewed = "reviewed"
     intent_corrected = "intent_corrected"
+    segment_saved = "segment_saved"
+    segment_deleted = "segment_deleted"
+    campaign_saved = "campaign_saved"
+    campaign_status_changed = "campaign_status_changed"
+    experiment_saved = "experiment_saved"
+    experiment_stopped = "experiment_stopped"
+    cost_entered = "cost_entered"
+    cost_deleted = "cost_deleted"
+    values_recomputed = "values_recomputed"
+
+
+class CampaignStatus(StrEnum):
+    """Life of a campaign: only ``active`` campaigns enrol contacts and send."""
+
+    draft = "draft"
+    active = "active"
+    paused = "paused"
+    archived = "archived"
+
+
+class CampaignTrigger(StrEnum):
+    """The event that enrols a contact in a campaign (parameters in ``trigger_params``)."""
+
+    lead_qualified = "lead_qualified"
+    lead_abandoned = "lead_abandoned"
+    # A suggestion was clicked but the product not bought within ``days``.
+    suggestion_not_bought = "suggestion_not_bought"
+    # The contact entered ``segment`` (a key such as ``rfm:at_risk`` or ``rule:3``).
+    entered_segment = "entered_segment"
+    # No message and no order for ``days``.
+    inactive = "inactive"
+
+
+class CampaignActionKind(StrEnum):
+    """What a campaign does for an enrolled contact, in order."""
+
+    telegram_message = "telegram_message"
+    email = "email"
+    notify_staff = "notify_staff"
+    tag_contact = "tag_contact"
+    webhook = "webhook"
+
+
+class EnrollmentStatus(StrEnum):
+    """One contact's run through a campaign; ``running`` is claimed by a worker under a lease."""
+
+    waiting = "waiting"
+    running = "running"
+    done = "done"
+    # The conditions no longer held when the wait was over.
+    skipped = "skipped"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class CampaignSendStatus(StrEnum):
+    """Outcome of one campaign action for one contact.
+
+    ``sending`` is written (and committed) before a message leaves, so a crash leaves a
+    trace and the message is never sent twice; ``deferred`` waits for quiet hours to end.
+    """
+
+    sending = "sending"
+    sent = "sent"
+    deferred = "deferred"
+    skipped = "skipped"
+    failed = "failed"
+
+
+class CampaignSkipReason(StrEnum):
+    """Why a campaign action was not carried out for a contact."""
+
+    no_consent = "no_consent"
+    opted_out = "opted_out"
+    quiet_hours = "quiet_hours"
+    no_channel = "no_channel"
+    conditions_failed = "conditions_failed"
+    # A worker died while sending: the message may or may not have left, so it is not resent.
+    interrupted = "interrupted"
+
+
+class ExperimentGoal(StrEnum):
+    """The conversion an experiment's variants compete on, counted from the CRM store."""
+
+    suggestion_click = "suggestion_click"
+    lead_created = "lead_created"
+
+
+class ExperimentStatus(StrEnum):
+    """A ``running`` experiment assigns variants by Thompson sampling; a ``stopped`` one
+    always shows its winner."""
+
+    running = "running"
+    stopped = "stopped"

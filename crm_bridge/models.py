@@ -1,6 +1,6 @@
 """ORM models of the CRM store; the schema itself is created by the Alembic migrations."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from crm_bridge.column_types import JSONType, StrEnumType, UTCDateTime, utcnow
 from crm_bridge.enums import (
     AuditAction,
+    CampaignActionKind,
+    CampaignSendStatus,
+    CampaignSkipReason,
+    CampaignStatus,
+    CampaignTrigger,
     Channel,
     ConsentKind,
     ConversationStatus,
@@ -17,6 +22,9 @@ from crm_bridge.enums import (
     EmailCategory,
     EmailSkipReason,
     EmailStatus,
+    EnrollmentStatus,
+    ExperimentGoal,
+    ExperimentStatus,
     HandoverStatus,
     LeadStatus,
     MessageDirection,
@@ -555,3 +563,294 @@ class IntentCorrection(Base):
     corrected_by: Mapped[str] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
+
+
+# --- Marketing automation: customer value, segments, campaigns, experiments, costs ---------
+
+
+class ValueRun(Base):
+    """One recomputation of RFM scores, clusters and lifetime values over all customers.
+
+    ``report`` keeps what a marketer needs to trust the run: the clusters (sizes, centroids,
+    names), the silhouette score per k tried, the fitted CLV parameters, or why the CLV
+    model fell back.
+    """
+
+    __tablename__ = "value_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = _created()
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "ok", "failed" (nothing was replaced) or "running".
+    status: Mapped[str] = mapped_column(sa.String(16), default="running")
+    customers: Mapped[int] = mapped_column(default=0)
+    horizon_days: Mapped[int] = mapped_column(default=365)
+    annual_discount_rate: Mapped[float] = mapped_column(sa.Float, default=0.1)
+    report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    triggered_by: Mapped[str] = mapped_column(sa.String(254), default="schedule")
+
+
+class CustomerValue(Base):
+    """A customer's latest RFM scores, behavioural cluster and lifetime value (one row each).
+
+    Replaced as a whole by every value run; only contacts with at least one order have one.
+    """
+
+    __tablename__ = "customer_values"
+
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("value_runs.id", ondelete="CASCADE"))
+    first_order_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_order_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    order_count: Mapped[int]
+    total_spent: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    recency_days: Mapped[int]
+    r_score: Mapped[int] = mapped_column(sa.SmallInteger)
+    f_score: Mapped[int] = mapped_column(sa.SmallInteger)
+    m_score: Mapped[int] = mapped_column(sa.SmallInteger)
+    # A key of marketing.segmentation's RFM grid, e.g. "champions", "at_risk".
+    rfm_segment: Mapped[str] = mapped_column(sa.String(40), index=True)
+    cluster: Mapped[str] = mapped_column(sa.String(80), index=True)
+    # None where the CLV model could not be fitted (too little repeat history).
+    p_alive: Mapped[float | None] = mapped_column(sa.Float)
+    expected_purchases: Mapped[float | None] = mapped_column(sa.Float)
+    expected_order_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    clv: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    computed_at: Mapped[datetime] = _created()
+
+
+class Segment(Base):
+    """A rule-based segment saved by staff; ``rules`` is the filter language of
+    ``crm_bridge.segment_rules`` (contact fields, consents, lead grade, events)."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    rules: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    created_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class SegmentMembership(Base):
+    """A contact's time in a segment: ``left_at`` is None while they are in it.
+
+    ``segment_key`` names any kind of segment: ``rfm:<name>``, ``cluster:<name>``,
+    ``rule:<segment id>``; entering one is a campaign trigger.
+    """
+
+    __tablename__ = "segment_memberships"
+    __table_args__ = (
+        sa.Index(None, "segment_key", "left_at"),
+        sa.Index(None, "contact_id", "left_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_key: Mapped[str] = mapped_column(sa.String(120))
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"))
+    entered_at: Mapped[datetime] = _created()
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ContactTag(Base):
+    """A label on a contact (``vip``, ``winback-sent``), by staff or a campaign; lower-case."""
+
+    __tablename__ = "contact_tags"
+    __table_args__ = (sa.UniqueConstraint("contact_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(sa.String(40), index=True)
+    # A staff email, or "campaign:<id>".
+    added_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+
+
+class Campaign(Base):
+    """An automated follow-up: a trigger, a wait, conditions, then actions in order.
+
+    ``conditions`` uses the segment rule language and is checked when the wait is over;
+    ``actions`` is a list of ``{"kind": CampaignActionKind, ...}`` objects (a message
+    template, a tag, a URL). ``scanned_until`` is how far the trigger scan has looked.
+    """
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    status: Mapped[CampaignStatus] = mapped_column(
+        StrEnumType(CampaignStatus), default=CampaignStatus.draft, index=True
+    )
+    trigger: Mapped[CampaignTrigger] = mapped_column(StrEnumType(CampaignTrigger, length=32))
+    trigger_params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    wait_seconds: Mapped[int] = mapped_column(default=0)
+    conditions: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, nullable=False)
+    # An order or a converted lead within this many days of a send counts as a conversion.
+    conversion_window_days: Mapped[int] = mapped_column(default=7)
+    scanned_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class CampaignEnrollment(Base):
+    """One contact's run through a campaign, started by one trigger event.
+
+    ``trigger_key`` names the event (``lead:42``, ``click:977``, ``segment:rfm:at_risk:5``),
+    unique per campaign, so scanning the same event twice enrols once.
+    """
+
+    __tablename__ = "campaign_enrollments"
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "trigger_key"),
+        sa.Index(None, "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    trigger_key: Mapped[str] = mapped_column(sa.String(160))
+    triggered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[EnrollmentStatus] = mapped_column(
+        StrEnumType(EnrollmentStatus), default=EnrollmentStatus.waiting
+    )
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    detail: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class CampaignSend(Base):
+    """What one campaign action did for one enrolment: sent, skipped (and why) or failed.
+
+    Unique per (enrolment, action), which is what makes a retried enrolment idempotent.
+    ``click_token`` goes into tracked links; the first click is kept in ``clicked_at``.
+    """
+
+    __tablename__ = "campaign_sends"
+    __table_args__ = (
+        sa.UniqueConstraint("enrollment_id", "action_index"),
+        sa.Index(None, "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("campaign_enrollments.id", ondelete="CASCADE")
+    )
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    action_index: Mapped[int]
+    action_kind: Mapped[CampaignActionKind] = mapped_column(
+        StrEnumType(CampaignActionKind, length=32)
+    )
+    status: Mapped[CampaignSendStatus] = mapped_column(StrEnumType(CampaignSendStatus))
+    skip_reason: Mapped[CampaignSkipReason | None] = mapped_column(
+        StrEnumType(CampaignSkipReason, length=32)
+    )
+    detail: Mapped[str | None] = mapped_column(sa.Text)
+    click_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    clicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class Experiment(Base):
+    """An A/B/n test of an assistant message (``key`` names the place, e.g. ``greeting``).
+
+    Variants are assigned per conversation by Thompson sampling on ``goal``; once stopped,
+    the variant ``winner_key`` is shown to everyone.
+    """
+
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    goal: Mapped[ExperimentGoal] = mapped_column(StrEnumType(ExperimentGoal, length=32))
+    status: Mapped[ExperimentStatus] = mapped_column(
+        StrEnumType(ExperimentStatus), default=ExperimentStatus.running, index=True
+    )
+    # The ``key`` of the variant fixed as the winner when the experiment was stopped.
+    winner_key: Mapped[str | None] = mapped_column(sa.String(40))
+    created_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stopped_by: Mapped[str | None] = mapped_column(sa.String(254))
+
+
+class ExperimentVariant(Base):
+    """One version of the message under test; ``text`` is what the assistant says."""
+
+    __tablename__ = "experiment_variants"
+    __table_args__ = (sa.UniqueConstraint("experiment_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiments.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(40))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created()
+
+
+class ExperimentAssignment(Base):
+    """Which variant a conversation saw; conversions are counted from the CRM store."""
+
+    __tablename__ = "experiment_assignments"
+    __table_args__ = (sa.UniqueConstraint("experiment_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiments.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("experiment_variants.id", ondelete="CASCADE"), index=True
+    )
+    conversation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    assigned_at: Mapped[datetime] = _created()
+
+
+class MarketingCost(Base):
+    """Marketing spend entered by staff for a period, for CAC and ROI."""
+
+    __tablename__ = "marketing_costs"
+    __table_args__ = (sa.Index(None, "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    # Where the money went: "telegram ads", "newsletter"...; optional link to a campaign.
+    channel: Mapped[str] = mapped_column(sa.String(60), default="")
+    campaign_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("campaigns.id", ondelete="SET NULL")
+    )
+    amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    entered_by: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = _created()
+
+
+# APScheduler's job table (campaign waits, trigger scans, value recomputation). Created by
+# our migration so the schema stays Alembic's; APScheduler's SQLAlchemyJobStore reads and
+# writes it with its own columns, which these mirror.
+scheduler_jobs = sa.Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    sa.Column("id", sa.Unicode(191), primary_key=True),
+    sa.Column("next_run_time", sa.Float(25), index=True),
+    sa.Column("job_state", sa.LargeBinary, nullable=False),
+)

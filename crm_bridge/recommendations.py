@@ -193,13 +193,23 @@ def list_events(
     return list(session.scalars(statement))
 
 
-def funnel(session: Session) -> list[FunnelRow]:
-    """Shown / clicked / asked / bought counts per model version, oldest version first."""
+def funnel(
+    session: Session, *, start: datetime | None = None, end: datetime | None = None
+) -> list[FunnelRow]:
+    """Shown / clicked / asked / bought counts per model version, oldest version first.
+
+    With ``start`` and/or ``end``, only events in ``[start, end)`` count, each by its own
+    time (a `bought` row has the order's time), so a range's rates compare what happened in it.
+    """
     statement = (
         sa.select(SuggestionEvent.model_version, SuggestionEvent.kind, sa.func.count())
         .group_by(SuggestionEvent.model_version, SuggestionEvent.kind)
         .order_by(SuggestionEvent.model_version)
     )
+    if start is not None:
+        statement = statement.where(SuggestionEvent.created_at >= start)
+    if end is not None:
+        statement = statement.where(SuggestionEvent.created_at < end)
     counts: dict[str, dict[SuggestionEventKind, int]] = {}
     for version, kind, count in session.execute(statement).tuples():
         counts.setdefault(version, {})[SuggestionEventKind(kind)] = count

@@ -6,6 +6,7 @@ prepare            preflight checks, migrations, demo shop and models, without s
 train-recommender  train the product recommender from the CRM store, print the new version;
                    with --fold-in, add the events since the newest version without refitting
 train-lead-scorer  train the lead scorer from the CRM store's closed leads, print its metrics
+compute-values     recompute RFM segments, clusters and lifetime values, print a summary
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from pydantic import ValidationError
 
 from crm_bridge.settings import StoreSettings
-from launcher import supervisor
+from launcher import supervisor, value_computation
 from launcher.errors import StartupError
 from launcher.settings import LauncherSettings
 
@@ -29,7 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "command",
-        choices=["run", "train", "prepare", "train-recommender", "train-lead-scorer"],
+        choices=[
+            "run",
+            "train",
+            "prepare",
+            "train-recommender",
+            "train-lead-scorer",
+            "compute-values",
+        ],
     )
     parser.add_argument(
         "--fold-in",
@@ -54,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             print(supervisor.train_recommender(store, fold_in=args.fold_in))
         elif args.command == "train-lead-scorer":
             print(supervisor.train_lead_scorer(store))
+        elif args.command == "compute-values":
+            print(value_computation.compute_values_command(store))
         else:
             supervisor.prepare(settings, store)
             print("ready to run")

@@ -1,8 +1,9 @@
 """`make run`: prepare the store and the model, start the three processes, watch them.
 
-Order: preflight checks (one line per problem) -> migrations -> demo shop when the store
-is empty -> product recommender and lead scorer (each trained only when no version
-exists) -> Rasa model
+Order: preflight checks (one line per problem) -> migrations -> demo shop (with its
+conversations, costs, draft campaigns and a greeting experiment) when the store is empty
+-> product recommender and lead scorer (each trained only when no version exists) ->
+customer segments and lifetime values (when never computed) -> Rasa model
 (trained only when its inputs changed) -> Rasa server and action server -> gateway.
 Each must answer its health check before the addresses are printed.
 If any process dies, the others are stopped and the report says which one and why;
@@ -15,16 +16,23 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
 import httpx
 from sqlalchemy import make_url
+from sqlalchemy.orm import Session
 
 from crm_bridge import db
+from crm_bridge.column_types import utcnow
+from crm_bridge.demo_campaigns import seed_demo_campaigns
+from crm_bridge.demo_conversations import seed_demo_conversations
+from crm_bridge.demo_costs import seed_demo_costs
+from crm_bridge.demo_experiments import seed_demo_experiments
 from crm_bridge.demo_shop import is_empty, seed_demo_shop
 from crm_bridge.settings import StoreSettings
-from launcher import lead_scoring_training, preflight, recommender_training
+from launcher import lead_scoring_training, preflight, recommender_training, value_computation
 from launcher.errors import StartupError
 from launcher.model import ensure_model, model_path_for, rasa_env
 from launcher.processes import ManagedProcess, ProcessDied, ProcessSpec
@@ -40,8 +48,13 @@ class _StopFlag:
         self.requested = True
 
 
-def prepare_store(database_url: str, *, seed_demo: bool) -> None:
-    """Apply migrations and, on an empty store, generate the demo shop."""
+def prepare_store(database_url: str, *, seed_demo: bool, demo_marketing: bool = False) -> None:
+    """Apply migrations and, on an empty store, generate the demo shop.
+
+    ``demo_marketing`` adds the demo's recent conversations, costs, draft campaigns and
+    greeting experiment (``make run``); the end-to-end tests leave it off, so their chats
+    start from a store with no history and the plain greeting.
+    """
     db.upgrade_to_head(database_url)
     if not seed_demo:
         return
@@ -51,9 +64,30 @@ def prepare_store(database_url: str, *, seed_demo: bool) -> None:
             if is_empty(session):
                 print("Generating the demo shop (catalogue, customers, orders)...", flush=True)
                 seed_demo_shop(session)
+                if demo_marketing:
+                    seed_demo_marketing(session, now=utcnow())
                 session.commit()
     finally:
         engine.dispose()
+
+
+def seed_demo_marketing(session: Session, *, now: datetime) -> None:
+    """The demo shop's marketing side: recent chats, costs, draft campaigns, an experiment."""
+    seed_demo_conversations(session, now=now)
+    seed_demo_costs(session)
+    seed_demo_campaigns(session)
+    seed_demo_experiments(session)
+
+
+def prepare_values(store: StoreSettings) -> None:
+    """Compute segments and lifetime values when no value run has succeeded yet."""
+    try:
+        result = value_computation.ensure_values(store.resolved_database_url())
+    except Exception as error:  # the shop works without segments: say so, keep starting
+        print(f"warning: customer segments could not be computed: {error}", flush=True)
+        return
+    if result is not None:
+        print(f"Customer segments and lifetime values: {result.message}", flush=True)
 
 
 def prepare_recommender(store: StoreSettings) -> None:
@@ -185,9 +219,10 @@ def prepare(settings: LauncherSettings, store: StoreSettings) -> list[ProcessSpe
         host = settings.gateway_host if variable == "GATEWAY_PORT" else "127.0.0.1"
         preflight.check_port_free(host, port, variable=variable)
     preflight.check_database(database_url)
-    prepare_store(database_url, seed_demo=settings.seed_demo_shop)
+    prepare_store(database_url, seed_demo=settings.seed_demo_shop, demo_marketing=True)
     prepare_recommender(store)
     prepare_lead_scorer(store)
+    prepare_values(store)
     model = settings.rasa_model or trained_model(settings, store)
     return build_specs(settings, store, model, rasa_bin)
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
 from bot.console.csrf import CsrfRefused
-from bot.console.deps import AdminRequired, LoginRequired
+from bot.console.deps import AdminRequired, LoginRequired, MarketingRequired
 from bot.console.rendering import redirect, render
 from bot.console.routes import ROUTERS
 from bot.console.services import ConsoleServices
@@ -33,6 +33,7 @@ def install(app: FastAPI) -> None:
         app.include_router(router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(AdminRequired, _admin_required)
+    app.add_exception_handler(MarketingRequired, _marketing_required)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
 
@@ -55,6 +56,15 @@ async def _admin_required(request: Request, _exc: Exception) -> Response:
         request,
         "console/error.html",
         {"message": "Only admins can open this page."},
+        status_code=403,
+    )
+
+
+async def _marketing_required(request: Request, _exc: Exception) -> Response:
+    return render(
+        request,
+        "console/error.html",
+        {"message": "Only marketing staff and admins can open this page."},
         status_code=403,
     )
 

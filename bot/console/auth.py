@@ -57,6 +57,11 @@ class Staff:
         return self.role == StaffRole.admin
 
     @property
+    def can_market(self) -> bool:
+        """Segments, campaigns, experiments and analytics: marketing staff and admins."""
+        return self.role in (StaffRole.marketing, StaffRole.admin)
+
+    @property
     def actor(self) -> Actor:
         return Actor(staff_id=self.id, email=self.email, client_address=self.client_address)
 

@@ -81,3 +81,17 @@ async def admin_staff(staff: StaffDep) -> Staff:
 
 
 AdminDep = Annotated[Staff, Depends(admin_staff)]
+
+
+class MarketingRequired(Exception):
+    """The signed-in staff member is neither in marketing nor an admin."""
+
+
+async def marketing_staff(staff: StaffDep) -> Staff:
+    """The signed-in staff member, who must work in marketing or be an admin."""
+    if not staff.can_market:
+        raise MarketingRequired()
+    return staff
+
+
+MarketingDep = Annotated[Staff, Depends(marketing_staff)]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions import services
 from actions.catalogue import ActionProductPrice
@@ -30,9 +31,10 @@ from crm_bridge import contacts, conversations, orders, products, recommendation
 from crm_bridge.db import make_engine, make_session_factory, upgrade_to_head
 from crm_bridge.demo_shop import seed_demo_shop
 from crm_bridge.enums import Channel, SuggestionEventKind
-from crm_bridge.models import SuggestionEvent
+from crm_bridge.models import ExperimentAssignment, SuggestionEvent
 from launcher.recommender_training import recommender_root, train
 from tests.actions.conftest import SENDER, TrackerFactory
+from tests.utils.factories import make_customer_value, make_experiment
 
 Kind = SuggestionEventKind
 
@@ -364,3 +366,95 @@ async def test_more_like_this_leaves_out_what_the_customer_bought(
 
     offered = [card["product_id"] for card in _cards(dispatcher)]
     assert len(offered) == 3 and durable.id not in offered
+
+
+INTROS = ("Picked just for you.", "You might like these:")
+
+
+def _assignments(store: Store) -> list[ExperimentAssignment]:
+    with store.transaction() as session:
+        return list(session.scalars(select(ExperimentAssignment)))
+
+
+async def test_a_running_intro_experiment_opens_the_line_above_the_cards(
+    store: Store, conversation_id: int, make_tracker: TrackerFactory
+) -> None:
+    with store.transaction() as session:
+        make_experiment(session, key="suggestion_intro", texts=INTROS)
+
+    first, slots = await _ask(make_tracker, "a gift for my dad under 30 euros")
+    more, slots = await _ask(make_tracker, "show me more", "show_more", **slots)
+    cheaper, _ = await _ask(make_tracker, "cheaper ones", "cheaper", **slots)
+
+    line = first.messages[0]["text"]
+    assert line in {
+        "Picked just for you for your dad under €30:",
+        "You might like these for your dad under €30:",
+    }
+    assert more.messages[0]["text"] == line  # the conversation keeps its variant
+    assert cheaper.messages[0]["text"].startswith("Here are some cheaper ones")
+    [assignment] = _assignments(store)
+    assert assignment.conversation_id == conversation_id
+    assert len(_cards(first)) == 3
+
+
+async def test_without_an_intro_experiment_the_line_is_unchanged(
+    store: Store, conversation_id: int, make_tracker: TrackerFactory
+) -> None:
+    with store.transaction() as session:
+        make_experiment(session, key="greeting", texts=INTROS)  # another place
+
+    dispatcher, _ = await _ask(make_tracker, "a gift for my dad under 30 euros")
+
+    assert dispatcher.messages[0]["text"] == "Here are some ideas for your dad under €30:"
+    assert _assignments(store) == []
+
+
+def _demo_customer_conversation(store: Store, ref: str) -> int:
+    with store.transaction() as session:
+        customer = contacts.get_by_external_ref(session, ref)
+        assert customer is not None
+        conversations.open_conversation(
+            session, contact_id=customer.id, channel=Channel.web, session_key=SENDER
+        )
+        return customer.id
+
+
+async def test_a_high_value_customer_is_shown_pricier_picks_and_no_intro_experiment(
+    store: Store, make_tracker: TrackerFactory
+) -> None:
+    customer_id = _demo_customer_conversation(store, "DEMO-C0002")
+    ordinary, _ = await _ask(make_tracker, "what would you recommend?")
+    with store.transaction() as session:
+        make_customer_value(
+            session, contact=contacts.get_contact(session, customer_id), rfm_segment="champions"
+        )
+        make_experiment(session, key="suggestion_intro", texts=INTROS)
+
+    vip, _ = await _ask(make_tracker, "what would you recommend?")
+
+    plain_prices = sorted(_price(card) for card in _cards(ordinary))
+    vip_prices = sorted(_price(card) for card in _cards(vip))
+    assert len(vip_prices) == 3
+    assert all(v >= p for v, p in zip(vip_prices, plain_prices, strict=True))
+    assert sum(vip_prices) > sum(plain_prices)
+    # The default line, and the VIP stays out of the intro experiment.
+    assert vip.messages[0]["text"] == "Here are some ideas:"
+    assert _assignments(store) == []
+    assert [card["rank"] for card in _cards(vip)] == [1, 2, 3]
+
+
+async def test_a_high_value_customer_asking_for_cheaper_gets_no_premium_tilt(
+    store: Store, make_tracker: TrackerFactory
+) -> None:
+    customer_id = _demo_customer_conversation(store, "DEMO-C0002")
+    _, slots = await _ask(make_tracker, "what would you recommend?")
+    ordinary, _ = await _ask(make_tracker, "cheaper ones", "cheaper", **slots)
+    with store.transaction() as session:
+        make_customer_value(
+            session, contact=contacts.get_contact(session, customer_id), rfm_segment="loyal"
+        )
+
+    vip, _ = await _ask(make_tracker, "cheaper ones", "cheaper", **slots)
+
+    assert [c["product_id"] for c in _cards(vip)] == [c["product_id"] for c in _cards(ordinary)]

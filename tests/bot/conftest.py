@@ -10,12 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from automation.settings import AutomationSettings
 from bot.main import create_app
 from bot.settings import GatewaySettings, TelegramSettings
 from crm_bridge import db
 from crm_bridge.settings import StoreSettings
 from mailer.settings import MailSettings
-from tests.bot.helpers import TEST_MAIL_SECRET, TEST_SECRET
+from tests.bot.helpers import NO_CAMPAIGNS, TEST_MAIL_SECRET, TEST_SECRET
 from tests.bot.rasa_stand_in import StandInRasa, free_port
 
 
@@ -52,6 +53,7 @@ def make_client(sqlite_url: str, tmp_path: Path) -> Iterator[Callable[..., TestC
         database_url: str | None = None,
         telegram: TelegramSettings | None = None,
         mail: MailSettings | None = None,
+        automation: AutomationSettings = NO_CAMPAIGNS,
     ) -> TestClient:
         settings = GatewaySettings(
             rasa_url=rasa_url, rasa_timeout_seconds=timeout, session_secret=TEST_SECRET
@@ -63,7 +65,15 @@ def make_client(sqlite_url: str, tmp_path: Path) -> Iterator[Callable[..., TestC
         mail = mail or MailSettings(
             _env_file=None, smtp_host=None, mail_signing_secret=TEST_MAIL_SECRET
         )
-        client = TestClient(create_app(settings, store_settings, telegram, mail_settings=mail))
+        client = TestClient(
+            create_app(
+                settings,
+                store_settings,
+                telegram,
+                mail_settings=mail,
+                automation_settings=automation,
+            )
+        )
         client.__enter__()
         clients.append(client)
         return client

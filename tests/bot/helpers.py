@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import WebSocketTestSession
 
+from automation.settings import AutomationSettings
 from bot.sessions import SessionSigner
 from crm_bridge import products
 from crm_bridge.models import Conversation, Message
@@ -75,3 +76,7 @@ def seed_products(factory: Callable[[], Session]) -> None:
                 session, sku=sku, name=name, category=category, price=Decimal(price), stock=stock
             )
         session.commit()
+
+
+# The campaign scheduler is tested on its own (tests/automation/); gateway tests run without it.
+NO_CAMPAIGNS = AutomationSettings(_env_file=None, campaigns_enabled=False)

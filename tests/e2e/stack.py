@@ -55,6 +55,8 @@ class Stack:
         return f"ws://127.0.0.1:{self.settings.gateway_port}/ws/chat"
 
     def start(self, name: str) -> None:
+        """Blocks until healthy: async tests call it through `asyncio.to_thread` so their
+        WebSocket clients keep answering keepalive pings meanwhile."""
         process = self.processes[name]
         process.start()
         process.wait_healthy(STARTUP_TIMEOUT, keep_waiting=lambda: True)

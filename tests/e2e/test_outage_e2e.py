@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -27,13 +28,13 @@ def _recorded(crm: Session, text: str) -> list[Message]:
 async def test_rasa_outage_gets_a_polite_reply_and_recovers(stack: Stack, crm: Session) -> None:
     async with Customer(stack.chat_url) as customer:
         await customer.say("hello")
-        stack.stop("rasa")
+        await asyncio.to_thread(stack.stop, "rasa")
         try:
             started = time.monotonic()
             turn = await customer.say("are you still there?", timeout=15)
             elapsed = time.monotonic() - started
         finally:
-            stack.start("rasa")
+            await asyncio.to_thread(stack.start, "rasa")
         after = await customer.say("how do returns work?")
 
     assert TROUBLE in turn.text.lower(), turn.frames
@@ -53,13 +54,13 @@ async def test_action_server_outage_gets_a_polite_reply_and_recovers(
     product = next(p for p in products.list_products(crm) if p.stock > 0)
     question = f"what does the {product.name} cost?"
     async with Customer(stack.chat_url) as customer:
-        stack.stop("actions")
+        await asyncio.to_thread(stack.stop, "actions")
         try:
             started = time.monotonic()
             turn = await customer.say(question, timeout=15)
             elapsed = time.monotonic() - started
         finally:
-            stack.start("actions")
+            await asyncio.to_thread(stack.start, "actions")
         after = await customer.say(question)
 
     assert TROUBLE in turn.text.lower(), turn.frames

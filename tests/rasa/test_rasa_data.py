@@ -23,10 +23,12 @@ MIN_HELD_OUT_ACCURACY = 0.85
 #   Rasa also adds it from the NLU data, then warns about the "duplicate".
 # - utter_default / utter_ask_rephrase are spoken by Rasa's default fallback actions,
 #   never by a story step, so the validator thinks they are unused.
+# - utter_greet is what action_greet (actions/greeting.py) falls back to, likewise.
 KNOWN_RASA_WARNINGS = (
     "The following duplicated intents have been found across multiple domain files: faq",
     "The utterance 'utter_default' is not used in any story or rule.",
     "The utterance 'utter_ask_rephrase' is not used in any story or rule.",
+    "The utterance 'utter_greet' is not used in any story or rule.",
 )
 _USER_WARNING = re.compile(r"UserWarning: (.*)")
 

@@ -10,10 +10,31 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm_bridge import contacts, conversations, handovers, leads, messages, orders, products
+from crm_bridge import (
+    contacts,
+    conversations,
+    experiments,
+    handovers,
+    leads,
+    messages,
+    orders,
+    products,
+)
 from crm_bridge.column_types import utcnow
 from crm_bridge.enums import Channel, ConversationStatus
-from crm_bridge.models import Contact, Conversation, Handover, Lead, Message, Order, Product
+from crm_bridge.models import (
+    Campaign,
+    Contact,
+    Conversation,
+    CustomerValue,
+    Experiment,
+    Handover,
+    Lead,
+    Message,
+    Order,
+    Product,
+    ValueRun,
+)
 
 _numbers = itertools.count(1)
 
@@ -171,3 +192,119 @@ def make_closed_lead(
     lead.closed_at = qualified_at
     session.flush()
     return lead
+
+
+def make_experiment(
+    session: Session,
+    *,
+    key: str = "greeting",
+    texts: tuple[str, ...] = ("Hello! Variant A here.", "Hi there! Variant B here."),
+    goal: str = "suggestion_click",
+    name: str | None = None,
+) -> Experiment:
+    """A running experiment with variants `a`, `b`, ... carrying `texts`."""
+    return experiments.create_experiment(
+        session,
+        key=key,
+        name=name or unique(f"{key} test "),
+        goal=goal,
+        variants=[(chr(ord("a") + i), text) for i, text in enumerate(texts)],
+        created_by="marketing@shop.test",
+    )
+
+
+def make_customer_value(
+    session: Session,
+    *,
+    contact: Contact | None = None,
+    rfm_segment: str = "need_attention",
+    clv: Decimal | str | None = "100.00",
+) -> CustomerValue:
+    """A contact's stored value row (with a value run of its own), as a value run leaves it."""
+    contact = contact or make_contact(session)
+    run = ValueRun(status="ok", finished_at=utcnow())
+    session.add(run)
+    session.flush()
+    now = utcnow()
+    value = CustomerValue(
+        contact_id=contact.id,
+        run_id=run.id,
+        first_order_at=now,
+        last_order_at=now,
+        order_count=3,
+        total_spent=Decimal("150.00"),
+        recency_days=10,
+        r_score=3,
+        f_score=3,
+        m_score=3,
+        rfm_segment=rfm_segment,
+        cluster="steady",
+        clv=Decimal(clv) if clv is not None else None,
+        computed_at=now,
+    )
+    session.add(value)
+    session.flush()
+    return value
+
+
+def make_campaign(session: Session, **fields: Any) -> Campaign:
+    """An active campaign (watermark an hour ago) that sends one Telegram message on
+    ``lead_qualified``; override any definition field or ``status``."""
+    from datetime import timedelta
+
+    from crm_bridge import campaign_specs, campaigns
+    from crm_bridge.enums import CampaignStatus
+
+    status = fields.pop("status", CampaignStatus.active)
+    scanned_until = fields.pop("scanned_until", utcnow() - timedelta(hours=1))
+    spec = campaign_specs.check_spec(
+        name=fields.pop("name", unique("Campaign ")),
+        trigger=fields.pop("trigger", "lead_qualified"),
+        trigger_params=fields.pop("trigger_params", {}),
+        wait_seconds=fields.pop("wait_seconds", 0),
+        conditions=fields.pop("conditions", {}),
+        actions=fields.pop(
+            "actions", [{"kind": "telegram_message", "text": "Hi {{ first_name }}"}]
+        ),
+        conversion_window_days=fields.pop("conversion_window_days", 7),
+        webhooks_enabled=fields.pop("webhooks_enabled", True),
+    )
+    assert not fields, f"unknown campaign fields {sorted(fields)}"
+    campaign = campaigns.create_campaign(session, spec=spec, created_by="test@shop.test")
+    campaign.status = CampaignStatus(status)
+    campaign.scanned_until = scanned_until if status != CampaignStatus.draft else None
+    session.flush()
+    return campaign
+
+
+def make_telegram_contact(
+    session: Session, *, consent: bool | None = True, name: str = "Mia Jensen"
+) -> Contact:
+    """A contact who wrote to the Telegram bot, with a ``proactive_messages`` consent row
+    (granted True, withdrawn False, never asked None)."""
+    from crm_bridge import consents
+    from crm_bridge.enums import ConsentKind
+
+    external_id = str(7_000_000 + next(_numbers))
+    contact, _ = contacts.get_or_create_for_identity(
+        session, channel=Channel.telegram, external_id=external_id, display_name=name
+    )
+    contact.name = name
+    conversation = conversations.open_conversation(
+        session,
+        contact_id=contact.id,
+        channel=Channel.telegram,
+        session_key=f"telegram-{external_id}",
+    )
+    messages.record_incoming(session, conversation_id=conversation.id, text="hello")
+    if consent is not None:
+        consents.record_consent(
+            session,
+            contact_id=contact.id,
+            kind=ConsentKind.proactive_messages,
+            granted=consent,
+            wording="May we send you offers here?",
+            channel=Channel.telegram,
+        )
+    session.flush()
+    return contact

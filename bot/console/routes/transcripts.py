@@ -15,7 +15,7 @@ from bot.console.routes.inbox import STATUS_LABELS
 from bot.console.services import ConsoleServices
 from bot.settings import GatewaySettings
 from bot.store import run_in_session
-from crm_bridge import audit, inbox, transcripts
+from crm_bridge import audit, customer_values, inbox, transcripts
 
 router = APIRouter(prefix="/console", dependencies=[Depends(checked_staff)])
 
@@ -49,15 +49,19 @@ async def transcript_page(
 ) -> Response:
     """The page, or a 404 page; `drafts` puts refused input back into its form field."""
 
-    def load(session: Session) -> tuple[transcripts.Transcript | None, list[str]]:
+    def load(
+        session: Session,
+    ) -> tuple[transcripts.Transcript | None, list[str], customer_values.ValueCard | None]:
         transcript = transcripts.load(session, conversation_id)
-        if transcript is not None:
-            audit.record_view(
-                session, actor=staff.actor, conversation_id=conversation_id, within=VIEW_LOG_WINDOW
-            )
-        return transcript, inbox.known_intents(session)
+        if transcript is None:
+            return None, [], None
+        audit.record_view(
+            session, actor=staff.actor, conversation_id=conversation_id, within=VIEW_LOG_WINDOW
+        )
+        card = customer_values.value_card(session, transcript.contact.id)
+        return transcript, inbox.known_intents(session), card
 
-    transcript, intents = await run_in_session(console.session_factory, load, commit=True)
+    transcript, intents, value = await run_in_session(console.session_factory, load, commit=True)
     if transcript is None:
         return render(
             request,
@@ -78,6 +82,7 @@ async def transcript_page(
             "status_labels": STATUS_LABELS,
             "max_reply": GatewaySettings.MAX_MESSAGE_LENGTH,
             "low_confidence": inbox.LOW_CONFIDENCE,
+            "vc": value,
         },
         staff=staff,
         status_code=status_code,

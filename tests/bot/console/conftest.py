@@ -15,7 +15,7 @@ from bot.settings import GatewaySettings, TelegramSettings
 from crm_bridge.enums import StaffRole
 from crm_bridge.settings import StoreSettings
 from tests.bot.console.helpers import make_staff
-from tests.bot.helpers import TEST_SECRET
+from tests.bot.helpers import NO_CAMPAIGNS, TEST_SECRET
 from tests.bot.rasa_stand_in import StandInRasa
 
 AGENT = "agent@shop.test"
@@ -46,6 +46,7 @@ def make_console(
             StoreSettings(data_dir=tmp_path, database_url=database_url or sqlite_url),
             telegram or TelegramSettings(_env_file=None, telegram_bot_token=None),
             console_settings=console_settings(**console_values),
+            automation_settings=NO_CAMPAIGNS,
         )
         client = TestClient(app, base_url=base_url)
         client.__enter__()

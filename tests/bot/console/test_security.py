@@ -33,6 +33,7 @@ PUBLIC = {
     ("POST", "/console/login"),
     ("GET", "/unsubscribe/{token}"),
     ("POST", "/unsubscribe/{token}"),
+    ("GET", "/c/{token}"),  # a tracked campaign link opened from a phone
 }
 ADMIN_PREFIXES = ("/console/staff", "/console/audit")
 

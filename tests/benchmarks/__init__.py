@@ -1,0 +1,1 @@
+"""Tests of the benchmarks' code paths on tiny generated data."""

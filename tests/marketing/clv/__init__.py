@@ -1,0 +1,1 @@
+"""Tests of the purchase summary, BG/NBD, Gamma-Gamma and lifetime value."""

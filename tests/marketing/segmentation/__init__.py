@@ -1,0 +1,1 @@
+"""Tests of RFM scores and behavioural clusters."""
