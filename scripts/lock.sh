@@ -16,6 +16,9 @@ for name in app rasa; do
   "$base" -m venv "$tmp/$name"
   "$tmp/$name/bin/pip" install --quiet pip==24.3.1
   "$tmp/$name/bin/pip" install --quiet -r "requirements/$name.in"
+  if [ -f "requirements/$name-nodeps.in" ]; then
+    "$tmp/$name/bin/pip" install --quiet --no-deps -r "requirements/$name-nodeps.in"
+  fi
   "$tmp/$name/bin/pip" freeze --exclude-editable > "requirements/$name.lock"
   echo "wrote requirements/$name.lock"
 done

@@ -56,6 +56,8 @@ pip_install() {
     2> >(grep -v "^WARNING: Location" >&2)
 }
 pip_install "pip==$pip_version"
-pip_install -r "$lock"
+# --no-deps: the lock is the complete pin set; some pins (requirements/rasa-nodeps.in)
+# must come without the dependencies they declare.
+pip_install --no-deps -r "$lock"
 echo "$hash" > "$venv/.lock-hash"
 echo "setup: $venv ready"
