@@ -19,6 +19,6 @@ for name in app rasa; do
   if [ -f "requirements/$name-nodeps.in" ]; then
     "$tmp/$name/bin/pip" install --quiet --no-deps -r "requirements/$name-nodeps.in"
   fi
-  "$tmp/$name/bin/pip" freeze --exclude-editable > "requirements/$name.lock"
+  "$tmp/$name/bin/pip" freeze --all --exclude-editable > "requirements/$name.lock"
   echo "wrote requirements/$name.lock"
 done

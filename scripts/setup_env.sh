@@ -56,8 +56,9 @@ pip_install() {
     2> >(grep -v "^WARNING: Location" >&2)
 }
 pip_install "pip==$pip_version"
-# --no-deps: the lock is the complete pin set; some pins (requirements/rasa-nodeps.in)
-# must come without the dependencies they declare.
+# --no-deps: the lock is the complete pin set (setuptools and wheel included: `make lock`
+# freezes with --all); some pins (requirements/rasa-nodeps.in) must come without the
+# dependencies they declare.
 pip_install --no-deps -r "$lock"
 echo "$hash" > "$venv/.lock-hash"
 echo "setup: $venv ready"
